@@ -1,0 +1,313 @@
+// Types of toky-wasm. Record fields mirror the shapes in the Rust core (src/agents.rs,
+// src/contacts.rs, ...): a field the core turns into a boolean, number or ISO timestamp is typed
+// so here, and `cargo test` checks the two agree (src/tests.rs, `dts_matches_shapes`).
+
+/** An ISO-8601 UTC timestamp such as "2017-06-27T19:24:10Z". */
+export type Timestamp = string;
+/** A phone number in E.164 form: "+" then 8 to 15 digits, e.g. "+15551234567". */
+export type Phone = string;
+
+export interface ClientOptions {
+  /** Your Toky API key (dashboard: profile icon, API Keys). Sent only to baseUrl's origin. */
+  apiKey: string;
+  /** Default "https://api.toky.co/v1". In a web page, point this at a proxy that holds the key. */
+  baseUrl?: string;
+  /** Deadline for a whole call, retries and backoff included. Default 30000. */
+  timeoutMs?: number;
+  /** Retries of GET/PUT/DELETE after connection failures, 408, 429 and 5xx. Default 2. */
+  maxRetries?: number;
+  /** A fetch implementation to use instead of the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Allow calling api.toky.co directly from a browser page (exposes the key to the page). */
+  allowBrowser?: boolean;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+export interface PageQuery extends CallOptions {
+  /** Rows per page, 1 to 500 (server default 10). */
+  limit?: number;
+  /** First row, from 0. */
+  offset?: number;
+}
+
+export interface IterateQuery extends CallOptions {
+  /** Rows per page while iterating, 1 to 500. Default 100. */
+  pageSize?: number;
+  /** Stop after this many records. */
+  max?: number;
+  offset?: number;
+}
+
+/** A date bound: "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" (UTC), an ISO-8601 timestamp, or a Date. */
+export type DateBound = string | Date;
+
+export interface DateRange {
+  /** Records created at or after this moment. */
+  since?: DateBound;
+  /** Records created at or before this moment (a bare date includes that whole day). */
+  until?: DateBound;
+}
+
+export interface Page<T> {
+  /** Rows in this page (not a grand total). */
+  count: number;
+  /** Absolute URL of the next page, or null on the last page. */
+  next: string | null;
+  results: T[];
+}
+
+export interface Agent {
+  email: string;
+  fullname: string;
+  created_at: Timestamp | null;
+  last_update: Timestamp | null;
+  last_connection: Timestamp | null;
+  is_admin: boolean | null;
+  phone_number: Phone | null;
+  phone_country: string | null;
+  timezone?: string;
+  extra_data?: string;
+  [field: string]: unknown;
+}
+
+export interface Contact {
+  phone: Phone;
+  contact_name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  company: string | null;
+  city: string | null;
+  country_code: string | null;
+  created_by: string | null;
+  created_at: Timestamp | null;
+  [field: string]: unknown;
+}
+
+export interface ContactInput {
+  phone: Phone;
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  company?: string;
+  city?: string;
+  /** ISO 3166 alpha-2, e.g. "US". */
+  country_code?: string;
+  /** Email of the agent creating the contact. */
+  created_by?: string;
+}
+
+export interface ContactPatch {
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  company?: string;
+  city?: string;
+}
+
+export interface SmsInput {
+  /** One of the account's SMS-enabled Toky numbers. */
+  from: Phone;
+  to: Phone;
+  text: string;
+  /** Email of the sending agent. */
+  agent?: string;
+}
+
+export interface SmsSent {
+  success: boolean;
+  id: string;
+  segments: number;
+  [field: string]: unknown;
+}
+
+export interface Sms {
+  id: string;
+  from: Phone;
+  to: Phone;
+  text: string;
+  direction: "inbound" | "outbound";
+  agent: string | null;
+  created_at: Timestamp | null;
+  [field: string]: unknown;
+}
+
+export interface Voicemail {
+  id: string;
+  callid: string;
+  from: Phone | null;
+  to: Phone | null;
+  agent: string | null;
+  duration: number | null;
+  created_at: Timestamp | null;
+  transcription?: string | null;
+  /** The recording's URL (present on `voicemails.get`). */
+  url?: string;
+  [field: string]: unknown;
+}
+
+export interface CallRecord {
+  id: string;
+  callid: string;
+  from: Phone | null;
+  to_number: Phone | null;
+  country: string | null;
+  caller_id_used: Phone | null;
+  received_on_number?: Phone | null;
+  init_dt: Timestamp | null;
+  start_time: Timestamp | null;
+  end_time: Timestamp | null;
+  duration: number | null;
+  agent_id: string | null;
+  to_agent?: string | null;
+  direction: "inbound" | "outbound" | string;
+  web_call: boolean | null;
+  /** SIP-like: 200 completed, 486 busy, 487 cancelled, 480 unavailable, 408 timeout, ... */
+  disposition_code: number | null;
+  ivr_option_pressed: string | null;
+  [field: string]: unknown;
+}
+
+export interface Recording {
+  url: string;
+  [field: string]: unknown;
+}
+
+export type WebhookEventName =
+  | "new_call"
+  | "new_voicemail"
+  | "new_sms"
+  | "inbound_call_answered"
+  | "inbound_call_ended"
+  | "outbound_call"
+  | "outbound_call_ended";
+
+export interface Webhook {
+  id: string;
+  event: WebhookEventName;
+  hook_url: string;
+  created_at: Timestamp | null;
+  [field: string]: unknown;
+}
+
+export interface WebhookInput {
+  event: WebhookEventName;
+  /** Absolute http(s) URL Toky will POST events to. */
+  url: string;
+}
+
+export interface Deleted {
+  success: boolean;
+  [field: string]: unknown;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface RawRequest {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | Lowercase<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS">;
+  /** A path under baseUrl ("/agents") or a full URL under baseUrl. */
+  path: string;
+  query?: Record<string, string | number | boolean | Array<string | number | boolean>>;
+  headers?: Record<string, string>;
+  /** JSON-serialised; a string is sent as it is. */
+  body?: JsonValue;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the body is JSON, the text otherwise, null when empty. */
+  body: JsonValue;
+}
+
+export interface SmsSegments {
+  encoding: "GSM-7" | "UCS-2";
+  /** Billed units: GSM-7 septets (extension characters count 2) or UTF-16 code units. */
+  characters: number;
+  segments: number;
+  /** Units per segment: 160/70 for a single message, 153/67 once split. */
+  perSegment: number;
+  /** Units left in the last segment. */
+  remaining: number;
+}
+
+export type ErrorKind =
+  | "validation"
+  | "auth"
+  | "permission"
+  | "not_found"
+  | "conflict"
+  | "rate_limit"
+  | "server"
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "decode"
+  | "api";
+
+export declare class TokyError extends Error {
+  readonly name: "TokyError";
+  readonly kind: ErrorKind;
+  /** HTTP status, when a response arrived. */
+  readonly status: number | null;
+  /** The operation, e.g. "sms.send". */
+  readonly operation: string | null;
+  /** For validation errors: the argument at fault, e.g. "to". */
+  readonly field: string | null;
+  /** Retries made before giving up. */
+  readonly retries: number;
+  /** The server's request id, if it sent one. */
+  readonly requestId: string | null;
+  toJSON(): {
+    name: "TokyError";
+    kind: ErrorKind;
+    status: number | null;
+    message: string;
+    operation: string | null;
+    field: string | null;
+    retries: number;
+    requestId: string | null;
+  };
+}
+
+export interface Listing<T, Q> {
+  list(query?: PageQuery & Q): Promise<Page<T>>;
+  /** Every record, page by page, following `next` lazily. */
+  iterate(query?: IterateQuery & Q): AsyncGenerator<T, void, undefined>;
+}
+
+export declare class Toky {
+  constructor(options: ClientOptions);
+  readonly agents: Listing<Agent, {}>;
+  readonly contacts: Listing<Contact, {}> & {
+    get(phone: Phone, options?: CallOptions): Promise<Contact>;
+    create(input: ContactInput, options?: CallOptions): Promise<Contact>;
+    update(phone: Phone, patch: ContactPatch, options?: CallOptions): Promise<Contact>;
+  };
+  readonly sms: Listing<Sms, DateRange> & {
+    /** Sends a text. Never retried automatically: an SMS is never sent twice. */
+    send(input: SmsInput, options?: CallOptions): Promise<SmsSent>;
+  };
+  readonly voicemails: Listing<Voicemail, {}> & {
+    get(id: string, options?: CallOptions): Promise<Voicemail & { url: string }>;
+  };
+  readonly calls: Listing<CallRecord, DateRange> & {
+    recording(callid: string, options?: CallOptions): Promise<Recording>;
+  };
+  readonly webhooks: Listing<Webhook, {}> & {
+    create(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
+    delete(id: string, options?: CallOptions): Promise<Deleted>;
+  };
+  /** The raw "Make an API call": any method and path under baseUrl, with the key added. */
+  request(input: RawRequest, options?: CallOptions): Promise<RawResponse>;
+}
+
+/** How an SMS text is billed: encoding, billed characters and segments. */
+export declare function smsSegments(text: string): SmsSegments;

@@ -1,0 +1,11 @@
+// Cloudflare Workers (workerd): Workers cannot compile wasm from bytes at run time, but they
+// import a .wasm file as a compiled WebAssembly.Module; wrangler and workerd both do this.
+import wasmModule from "./toky_wasm_bg.wasm";
+import { initSync } from "./glue.js";
+import * as glue from "./glue.js";
+import { setWasm } from "./skin.js";
+
+initSync({ module: wasmModule });
+setWasm(glue);
+
+export { Toky, TokyError, smsSegments } from "./skin.js";

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: one cargo build of the wasm, one wasm-bindgen run per glue
+# flavour (web ESM and nodejs CJS — their .wasm bytes are identical, checked below), wasm-opt,
+# then scripts/pack.mjs assembles the entries and types and prints the size report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm
+raw=target/wasm32-unknown-unknown/release/toky_wasm.wasm
+rm -rf build/glue && mkdir -p build/glue/web build/glue/node
+wasm-bindgen "$raw" --out-dir build/glue/web --target web --no-typescript --omit-default-module-path
+wasm-bindgen "$raw" --out-dir build/glue/node --target nodejs --no-typescript
+cmp -s build/glue/web/toky_wasm_bg.wasm build/glue/node/toky_wasm_bg.wasm || {
+  echo "wasm-bindgen emitted different .wasm bytes per target; one shared .wasm is not possible" >&2; exit 1; }
+# -Oz for size; names and producers stripped here rather than by cargo (wasm-bindgen needs them).
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm
+node scripts/pack.mjs

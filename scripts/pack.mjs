@@ -1,0 +1,89 @@
+// Assembles pkg/ from the wasm-bindgen output (build/glue) and the hand-written JS (js/):
+// entries per runtime, the skin as ESM and CommonJS, the inline entry, the types; then prints
+// the size report (gzip -9). `--check` also enforces the budget and exits non-zero over it.
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const root = new URL("../", import.meta.url);
+const p = (f) => new URL(f, root);
+const pkg = (f) => new URL("pkg/" + f, root);
+mkdirSync(p("pkg"), { recursive: true });
+
+const wasm = readFileSync(p("build/glue/toky_wasm_bg.wasm"));
+writeFileSync(pkg("toky_wasm_bg.wasm"), wasm);
+copyFileSync(p("build/glue/web/toky_wasm.js"), pkg("glue.js"));
+// The nodejs glue finds the .wasm by its file name beside it: the same shared file.
+const nodeGlue = readFileSync(p("build/glue/node/toky_wasm.js"), "utf8");
+if (!nodeGlue.includes("toky_wasm_bg.wasm")) throw new Error("nodejs glue no longer names toky_wasm_bg.wasm");
+writeFileSync(pkg("glue.cjs"), nodeGlue);
+
+for (const f of ["node.js", "node.cjs", "browser.js", "workerd.js", "skin.js"]) copyFileSync(p("js/" + f), pkg(f));
+
+// The skin has no imports, so CommonJS is the same code with its exports collected.
+const skin = readFileSync(p("js/skin.js"), "utf8");
+const names = [...skin.matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]);
+writeFileSync(
+  pkg("skin.cjs"),
+  '"use strict";\n' + skin.replace(/^export (class|function) /gm, "$1 ") + `\nmodule.exports = { ${names.join(", ")} };\n`,
+);
+
+// toky-wasm/inline: the wasm embedded, compiled synchronously on import. For service workers
+// (no top-level await) and zero-config bundling; not for Workers (no compiling from bytes).
+const inline = (glueImport, setup, exportsLine) => `${glueImport}
+const b = atob("${wasm.toString("base64")}");
+const bytes = new Uint8Array(b.length);
+for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i);
+${setup}
+${exportsLine}
+`;
+writeFileSync(
+  pkg("inline.js"),
+  inline(
+    'import { initSync } from "./glue.js";\nimport * as glue from "./glue.js";\nimport { setWasm } from "./skin.js";',
+    "initSync({ module: bytes });\nsetWasm(glue);",
+    'export { Toky, TokyError, smsSegments } from "./skin.js";',
+  ),
+);
+
+const dts = readFileSync(p("js/index.d.ts"), "utf8");
+writeFileSync(pkg("index.d.ts"), dts);
+writeFileSync(pkg("index.d.cts"), dts);
+copyFileSync(p("README.md"), pkg("README.md"));
+
+// Size report: each entry alone and with everything it loads (what a user actually ships).
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const size = (f) => gz(readFileSync(pkg(f)));
+const closure = {
+  "browser.js": ["browser.js", "glue.js", "skin.js"],
+  "node.js": ["node.js", "glue.js", "skin.js"],
+  "node.cjs": ["node.cjs", "glue.cjs", "skin.cjs"],
+  "workerd.js": ["workerd.js", "glue.js", "skin.js"],
+};
+const report = {
+  wasm_bytes: wasm.length,
+  wasm_gzip_bytes: gz(wasm),
+  glue_gzip_bytes: size("glue.js") + size("skin.js"),
+  entries: Object.fromEntries(
+    Object.entries(closure).map(([e, files]) => [e, { alone: size(e), with_glue: gz(Buffer.concat(files.map((f) => readFileSync(pkg(f))))) }]),
+  ),
+  inline_gzip_bytes: size("inline.js"),
+};
+const KB = 1024;
+const budget = { wasm: 40 * KB, entry: 6 * KB };
+console.log("size report (gzip -9):");
+console.log(`  toky_wasm_bg.wasm  ${report.wasm_bytes} B raw, ${report.wasm_gzip_bytes} B gzip (budget ${budget.wasm})`);
+for (const [e, s] of Object.entries(report.entries))
+  console.log(`  ${e.padEnd(18)} ${s.alone} B alone, ${s.with_glue} B with glue + skin (budget ${budget.entry})`);
+console.log(`  inline.js          ${report.inline_gzip_bytes} B (wasm embedded)`);
+writeFileSync(p("build/size.json"), JSON.stringify(report, null, 2));
+
+if (process.argv.includes("--check")) {
+  const over = [];
+  if (report.wasm_gzip_bytes > budget.wasm) over.push(`wasm ${report.wasm_gzip_bytes} > ${budget.wasm}`);
+  for (const [e, s] of Object.entries(report.entries)) if (s.with_glue > budget.entry) over.push(`${e} ${s.with_glue} > ${budget.entry}`);
+  if (over.length) {
+    console.error("size budget exceeded: " + over.join("; "));
+    process.exit(1);
+  }
+  console.log("size budget held");
+}

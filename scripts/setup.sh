@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks, following shared/toolchain.md. Idempotent: every step
+# checks first, so a second run takes seconds. Only package registries are reachable here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+# 1. The wasm32 target for the client crate.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen CLI + test runner, at exactly the version of the wasm-bindgen crate we build
+#    with (the pin in Cargo.toml). No --locked: its lockfile names crates newer than the registry.
+want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ] || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  say "installing wasm-bindgen-cli $want (about 2 minutes, once)"
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# 3. Chromium and its driver, from Debian (never a browser download).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing chromium and chromium-driver from Debian"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 4. JS tooling (wasm-opt, Deno, workerd, Playwright's driver, tsc, publint, attw, axios for the
+#    benchmark), pinned by package-lock.json. Reinstalled only when the lockfile changed.
+if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.setup-stamp ]; then
+  say "installing npm dev tools"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.setup-stamp
+fi
+
+say "toolchain ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $want, $(chromium --version 2>/dev/null | cut -d' ' -f1-2), node $(node --version)"

@@ -1,0 +1,174 @@
+//! Whole-core tests: every operation's plan through `plan()`, as the JS skin calls it, and the
+//! contract's real example payloads through the shapes.
+
+use super::*;
+use crate::request::{interpret, Env, Response};
+
+fn cfg() -> Config {
+    Config::from_json("{\"apiKey\":\"sk-live-secret\",\"baseUrl\":\"http://127.0.0.1:9/v1\"}", &Env { browser_main_thread: false }).unwrap()
+}
+
+fn ok(op: &str, input: &str) -> Plan {
+    plan(&cfg(), op, input).unwrap_or_else(|e| panic!("{op} {input}: {}", e.message))
+}
+
+fn err(op: &str, input: &str) -> Error {
+    match plan(&cfg(), op, input) {
+        Ok(p) => panic!("{op} {input} was accepted: {}", p.url),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn every_operation_plans() {
+    let cases: &[(&str, &str, &str, &str, Option<&str>, bool)] = &[
+        ("agents.list", "{}", "GET", "/agents", None, true),
+        ("agents.iterate", "{\"query\":{\"pageSize\":5}}", "GET", "/agents?limit=5", None, true),
+        ("contacts.list", "{\"query\":{\"limit\":20,\"offset\":40}}", "GET", "/contacts?limit=20&offset=40", None, true),
+        ("contacts.get", "{\"phone\":\"+15551234567\"}", "GET", "/contacts/%2B15551234567", None, true),
+        (
+            "contacts.create",
+            "{\"input\":{\"phone\":\"+15551234567\",\"first_name\":\"Ada\",\"country_code\":\"us\",\"created_by\":\"a@b.co\"}}",
+            "POST",
+            "/contacts",
+            Some("{\"phone\":\"+15551234567\",\"first_name\":\"Ada\",\"country_code\":\"US\",\"created_by\":\"a@b.co\"}"),
+            false,
+        ),
+        (
+            "contacts.update",
+            "{\"phone\":\"+15551234567\",\"patch\":{\"company\":\"Acme\",\"email\":\"x@y.io\"}}",
+            "PUT",
+            "/contacts/%2B15551234567",
+            Some("{\"email\":\"x@y.io\",\"company\":\"Acme\"}"),
+            true,
+        ),
+        (
+            "sms.send",
+            "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"Hi \\\"you\\\" 😀\",\"agent\":\"a@b.co\"}}",
+            "POST",
+            "/sms/send",
+            Some("{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"Hi \\\"you\\\" 😀\",\"email\":\"a@b.co\"}"),
+            false,
+        ),
+        ("sms.list", "{\"query\":{\"since\":\"2017-06-01\"}}", "GET", "/sms?filter=%28created_at%20%3E%3D%202017-06-01%29", None, true),
+        ("voicemails.list", "{\"query\":{}}", "GET", "/voicemails", None, true),
+        ("voicemails.get", "{\"id\":\"vm/1\"}", "GET", "/voicemails/vm%2F1", None, true),
+        ("calls.list", "{\"query\":{\"limit\":1}}", "GET", "/cdrs?limit=1", None, true),
+        ("calls.recording", "{\"callid\":\"3482582a-dc6e\"}", "GET", "/recordings/3482582a-dc6e", None, true),
+        (
+            "webhooks.create",
+            "{\"input\":{\"event\":\"new_sms\",\"url\":\"https://example.com/h?token=t\"}}",
+            "POST",
+            "/webhooks",
+            Some("{\"event\":\"new_sms\",\"hook_url\":\"https://example.com/h?token=t\"}"),
+            false,
+        ),
+        ("webhooks.list", "{}", "GET", "/webhooks", None, true),
+        ("webhooks.delete", "{\"id\":\"17\"}", "DELETE", "/webhooks/17", None, true),
+        ("request", "{\"input\":{\"path\":\"/agents\",\"query\":{\"limit\":1}}}", "GET", "/agents?limit=1", None, true),
+    ];
+    for &(op, input, method, path, body, retry) in cases {
+        let p = ok(op, input);
+        assert_eq!(p.method, method, "{op}");
+        assert_eq!(p.url, format!("http://127.0.0.1:9/v1{path}"), "{op}");
+        assert_eq!(p.body.as_deref(), body, "{op}");
+        assert_eq!(p.retry_safe, retry, "{op}");
+        assert_eq!(p.op, op.replace(".iterate", ".list"), "{op}");
+    }
+}
+
+#[test]
+fn bad_input_names_the_field_and_sends_nothing() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("agents.list", "{\"query\":\"all\"}", "query"),
+        ("agents.list", "{\"query\":{\"limit\":0}}", "limit"),
+        ("agents.list", "{\"query\":{\"lmit\":5}}", "lmit"),
+        ("contacts.get", "{}", "phone"),
+        ("contacts.get", "{\"phone\":15551234567}", "phone"),
+        ("contacts.get", "{\"phone\":\"5551234567\"}", "phone"),
+        ("contacts.create", "{\"input\":null}", "input"),
+        ("contacts.create", "{\"input\":{\"first_name\":\"A\"}}", "phone"),
+        ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"email\":\"nope\"}}", "email"),
+        ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"firstName\":\"A\"}}", "firstName"),
+        ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"country_code\":\"USA\"}}", "country_code"),
+        ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"first_name\":\"\"}}", "first_name"),
+        ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"city\":7}}", "city"),
+        ("contacts.update", "{\"phone\":\"+15551234567\",\"patch\":{}}", "patch"),
+        ("contacts.update", "{\"phone\":\"+15551234567\"}", "patch"),
+        ("contacts.update", "{\"phone\":\"+15551234567\",\"patch\":{\"phone\":\"+15550000000\"}}", "phone"),
+        ("sms.send", "{}", "input"),
+        ("sms.send", "{\"input\":{\"to\":\"+15551234567\",\"text\":\"hi\"}}", "from"),
+        ("sms.send", "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+1555\",\"text\":\"hi\"}}", "to"),
+        ("sms.send", "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"   \"}}", "text"),
+        ("sms.send", "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":{\"__jsType\":\"symbol\"}}}", "text"),
+        ("sms.send", "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"hi\",\"agent\":\"bob\"}}", "agent"),
+        ("sms.send", "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"hi\",\"email\":\"a@b.co\"}}", "email"),
+        ("sms.list", "{\"query\":{\"since\":\"tomorrow\"}}", "since"),
+        ("voicemails.get", "{\"id\":\"\"}", "id"),
+        ("voicemails.get", "{\"id\":12}", "id"),
+        ("voicemails.list", "{\"query\":{\"since\":\"2017-01-01\"}}", "since"),
+        ("calls.recording", "{\"callid\":null}", "callid"),
+        ("webhooks.create", "{\"input\":{\"event\":\"new_fax\",\"url\":\"https://x.y/h\"}}", "event"),
+        ("webhooks.create", "{\"input\":{\"event\":\"new_sms\",\"url\":\"/relative\"}}", "url"),
+        ("webhooks.create", "{\"input\":{\"event\":\"new_sms\",\"hook_url\":\"https://x.y/h\"}}", "hook_url"),
+        ("webhooks.delete", "{\"id\":{\"id\":\"1\"}}", "id"),
+    ];
+    for &(op, input, field) in cases {
+        let e = err(op, input);
+        assert_eq!(e.kind, ErrorKind::Validation, "{op} {input}");
+        assert_eq!(e.field.as_deref(), Some(field), "{op} {input}: {}", e.message);
+        assert!(e.message.starts_with(field), "{}", e.message);
+        assert_eq!(e.operation, op);
+        assert!(!e.message.contains("sk-live-secret") && !e.to_json().contains("sk-live-secret"));
+    }
+    assert_eq!(err("nope.list", "{}").kind, ErrorKind::Validation);
+    assert_eq!(err("agents.list", "not json").kind, ErrorKind::Validation);
+}
+
+#[test]
+fn call_options_checked() {
+    let c = cfg();
+    assert_eq!(call_options(&c, "{}").unwrap(), (30_000, 2));
+    assert_eq!(call_options(&c, "{\"timeoutMs\":5,\"maxRetries\":0}").unwrap(), (5, 0));
+    assert_eq!(call_options(&c, "{\"timeout\":5}").unwrap_err().field.as_deref(), Some("timeout"));
+    assert_eq!(call_options(&c, "{\"maxRetries\":11}").unwrap_err().field.as_deref(), Some("maxRetries"));
+}
+
+fn decode(op: &str, body: &str) -> String {
+    let p = ok(op, "{\"id\":\"1\"}".replace("\"id\"", if op == "contacts.get" { "\"phone\"" } else { "\"id\"" }).as_str());
+    let r = Response { status: 200, body: body.as_bytes(), request_id: None, headers_json: None };
+    interpret(&p, &r).map(|o| o.json).unwrap_or_else(|e| panic!("{op}: {}", e.message))
+}
+
+#[test]
+fn contract_examples_normalise() {
+    let agents = r#"{"count":11,"next":null,"results":[{"email":"agent@mail.com","fullname":"Agent Name","created_at":"2017-06-27 19:24:10","last_update":"2017-06-27 19:26:52","last_connection":null,"is_admin":"false","phone_number":"+15553456789","phone_country":"ES"}]}"#;
+    let p = ok("agents.list", "{}");
+    let out = interpret(&p, &Response { status: 200, body: agents.as_bytes(), request_id: None, headers_json: None }).unwrap();
+    assert_eq!(
+        out.json,
+        r#"{"count":1,"next":null,"results":[{"email":"agent@mail.com","fullname":"Agent Name","created_at":"2017-06-27T19:24:10Z","last_update":"2017-06-27T19:26:52Z","last_connection":null,"is_admin":false,"phone_number":"+15553456789","phone_country":"ES"}]}"#
+    );
+    let cdr = r#"{"count":1,"next":"http://127.0.0.1:9/v1/cdrs?offset=1&limit=1","results":[{"id":"12903","callid":"3482582a-dc6e-1235-798c-0401336adf01","from":"+551234567","to_number":null,"country":"US","caller_id_used":"+12018155555","init_dt":"2017-07-05 21:46:44","start_time":"2017-07-05 21:46:22","end_time":"2017-07-05 21:46:44","duration":"22","agent_id":"carlos__myagent.com","direction":"inbound","web_call":"no","disposition_code":"200","ivr_option_pressed":"8"}]}"#;
+    let p = ok("calls.list", "{}");
+    let out = interpret(&p, &Response { status: 200, body: cdr.as_bytes(), request_id: None, headers_json: None }).unwrap();
+    assert_eq!(out.next.as_deref(), Some("http://127.0.0.1:9/v1/cdrs?offset=1&limit=1"));
+    assert_eq!(
+        out.json,
+        r#"{"count":1,"next":"http://127.0.0.1:9/v1/cdrs?offset=1&limit=1","results":[{"id":"12903","callid":"3482582a-dc6e-1235-798c-0401336adf01","from":"+551234567","to_number":null,"country":"US","caller_id_used":"+12018155555","init_dt":"2017-07-05T21:46:44Z","start_time":"2017-07-05T21:46:22Z","end_time":"2017-07-05T21:46:44Z","duration":22,"agent_id":"carlos__myagent.com","direction":"inbound","web_call":false,"disposition_code":200,"ivr_option_pressed":"8"}]}"#
+    );
+    // Already-typed values are accepted as they are; ids stay strings.
+    let typed = decode("voicemails.get", r#"{"id":77,"duration":5,"created_at":"2017-06-27T19:24:10Z","url":"http://x/a.wav","extra":{"n":"1"}}"#);
+    assert_eq!(typed, r#"{"id":"77","duration":5,"created_at":"2017-06-27T19:24:10Z","url":"http://x/a.wav","extra":{"n":"1"}}"#);
+    let sent = {
+        let p = ok("sms.send", "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"hi\"}}");
+        interpret(&p, &Response { status: 200, body: br#"{"success":"true","id":123,"segments":"2"}"#, request_id: None, headers_json: None }).unwrap().json
+    };
+    assert_eq!(sent, r#"{"success":true,"id":"123","segments":2}"#);
+}
+
+#[test]
+fn segments_as_json() {
+    assert_eq!(segments_json("hi"), "{\"encoding\":\"GSM-7\",\"characters\":2,\"segments\":1,\"perSegment\":160,\"remaining\":158}");
+    assert!(segments_json("😀").starts_with("{\"encoding\":\"UCS-2\",\"characters\":2,\"segments\":1"));
+}

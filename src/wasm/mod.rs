@@ -1,0 +1,330 @@
+//! The wasm layer: boring glue. It performs what the core planned — one `fetch` per attempt
+//! through the global binding (or the caller's own `fetch`), one `AbortController` per call
+//! that the deadline and the caller's `AbortSignal` both abort (also during a backoff sleep),
+//! and `setTimeout` sleeps — and converts values at the boundary. No business rules live here:
+//! what to send, whether to retry and what a response means are decided by the core.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::decided::REQUEST_ID_HEADERS;
+use crate::error::{push_u64, Error, ErrorKind};
+use crate::request::{interpret, Config, Decode, Env, Plan, Response};
+use crate::retry::{decide, Decision, Failure, Situation};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+
+    type AbortController;
+    #[wasm_bindgen(constructor)]
+    fn new() -> AbortController;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &AbortController) -> AbortSignal;
+    #[wasm_bindgen(method)]
+    fn abort(this: &AbortController);
+
+    type AbortSignal;
+    #[wasm_bindgen(method, getter)]
+    fn aborted(this: &AbortSignal) -> bool;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_event_listener(this: &AbortSignal, ty: &str, f: &Function);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_event_listener(this: &AbortSignal, ty: &str, f: &Function);
+
+    type FetchResponse;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &FetchResponse) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &FetchResponse) -> Headers;
+    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
+    fn array_buffer(this: &FetchResponse) -> Result<Promise, JsValue>;
+
+    type Headers;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &Headers, name: &str) -> Result<Option<String>, JsValue>;
+}
+
+fn to_js(e: &Error) -> JsValue {
+    JSON::parse(&e.to_json()).unwrap_or_else(|_| JsValue::from_str(&e.message))
+}
+
+/// The client. Holds the checked configuration (and so the key) in wasm memory, where no
+/// `toString`, `JSON.stringify` or inspector of the JS object can reach it.
+#[wasm_bindgen]
+pub struct Client {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    cfg: Config,
+    fetch: Option<Function>,
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// `config`: the constructor options as JSON (without `fetch`); `fetch`: the caller's own
+    /// fetch function, or undefined for the global one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str, fetch: JsValue) -> Result<Client, JsValue> {
+        let global = js_sys::global();
+        let env = Env {
+            browser_main_thread: Reflect::has(&global, &"document".into()).unwrap_or(false)
+                && Reflect::has(&global, &"window".into()).unwrap_or(false),
+        };
+        let cfg = Config::from_json(config, &env).map_err(|e| to_js(&e.op("new Toky")))?;
+        Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok() }) })
+    }
+
+    /// Runs one operation. `input` and `options` are JSON; `signal` an AbortSignal or undefined.
+    pub fn call(&self, op: String, input: String, options: String, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let plan = crate::plan(&inner.cfg, &op, &input).map_err(|e| to_js(&e))?;
+            run(&inner, plan, &options, signal).await
+        })
+    }
+
+    /// Fetches the page at `next` for the iteration `op` (e.g. `contacts.iterate`).
+    pub fn next(&self, op: String, next: String, options: String, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let first = crate::plan(&inner.cfg, &op, "{}").map_err(|e| to_js(&e))?;
+            let plan = first.next(&inner.cfg, &next).map_err(|e| to_js(&e))?;
+            run(&inner, plan, &options, signal).await
+        })
+    }
+}
+
+/// `smsSegments(text)`: how a text is billed.
+#[wasm_bindgen(js_name = smsSegments)]
+pub fn sms_segments(text: JsValue) -> Result<JsValue, JsValue> {
+    match text.as_string() {
+        Some(t) => JSON::parse(&crate::segments_json(&t)),
+        None => Err(to_js(&Error::field("text", "expected a string").op("smsSegments"))),
+    }
+}
+
+const RUNNING: u8 = 0;
+const TIMED_OUT: u8 = 1;
+const ABORTED: u8 = 2;
+
+/// One call's cancellation: a controller aborted by the deadline or the caller's signal, and
+/// aborted (with its timer cleared and listener removed) when the call ends, so nothing keeps
+/// running after the promise settles.
+struct Guard {
+    controller: AbortController,
+    state: Rc<Cell<u8>>,
+    timer: JsValue,
+    _on_timeout: Closure<dyn FnMut()>,
+    on_abort: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+}
+
+impl Guard {
+    fn new(timeout_ms: f64, caller: Option<AbortSignal>) -> Guard {
+        let controller = AbortController::new();
+        let state = Rc::new(Cell::new(RUNNING));
+        let (s1, c1) = (state.clone(), controller.clone_ref());
+        let on_timeout = Closure::<dyn FnMut()>::new(move || {
+            if s1.get() == RUNNING {
+                s1.set(TIMED_OUT);
+            }
+            c1.abort();
+        });
+        let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
+        let on_abort = caller.map(|signal| {
+            let (s2, c2) = (state.clone(), controller.clone_ref());
+            let f = Closure::<dyn FnMut()>::new(move || {
+                if s2.get() == RUNNING {
+                    s2.set(ABORTED);
+                }
+                c2.abort();
+            });
+            signal.add_event_listener("abort", f.as_ref().unchecked_ref());
+            (signal, f)
+        });
+        Guard { controller, state, timer, _on_timeout: on_timeout, on_abort }
+    }
+
+    fn stopped(&self) -> u8 {
+        self.state.get()
+    }
+
+    /// Sleeps `ms`, or less if the call is aborted meanwhile.
+    async fn sleep(&self, ms: f64) {
+        let signal = self.controller.signal();
+        let mut timer = JsValue::UNDEFINED;
+        let p = Promise::new(&mut |resolve, _| {
+            timer = set_timeout(&resolve, ms);
+            signal.add_event_listener("abort", &resolve);
+        });
+        let _ = JsFuture::from(p).await;
+        clear_timeout(&timer);
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some((signal, f)) = &self.on_abort {
+            signal.remove_event_listener("abort", f.as_ref().unchecked_ref());
+        }
+        self.controller.abort();
+    }
+}
+
+trait CloneRef {
+    fn clone_ref(&self) -> Self;
+}
+
+impl CloneRef for AbortController {
+    fn clone_ref(&self) -> Self {
+        JsValue::from(self).unchecked_into()
+    }
+}
+
+/// What one attempt produced.
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    retry_after: Option<String>,
+    headers_json: Option<String>,
+}
+
+async fn attempt(inner: &Inner, plan: &Plan, init: &JsValue) -> Result<Reply, JsValue> {
+    let promise = match &inner.fetch {
+        Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&plan.url), init)?.dyn_into::<Promise>()?,
+        None => global_fetch(&plan.url, init)?,
+    };
+    let res: FetchResponse = JsFuture::from(promise).await?.unchecked_into();
+    let status = res.status();
+    let status = if (0.0..=999.0).contains(&status) { status as u16 } else { 0 };
+    let headers = res.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let request_id = REQUEST_ID_HEADERS.iter().find_map(|h| header(h));
+    let retry_after = header("retry-after");
+    let headers_json = if matches!(plan.decode, Decode::Raw) {
+        Object::from_entries(&headers)
+            .ok()
+            .and_then(|o| JSON::stringify(&o).ok())
+            .and_then(|s| s.as_string())
+    } else {
+        None
+    };
+    let buf = JsFuture::from(res.array_buffer()?).await?;
+    let body = Uint8Array::new(&buf).to_vec();
+    Ok(Reply { status, body, request_id, retry_after, headers_json })
+}
+
+fn stop_error(plan: &Plan, why: u8, timeout_ms: u64, retries: u32) -> JsValue {
+    let mut e = if why == TIMED_OUT {
+        let mut m = String::from("no complete response within timeoutMs (");
+        push_u64(&mut m, timeout_ms);
+        m.push_str(" ms)");
+        Error::new(ErrorKind::Timeout, m)
+    } else {
+        Error::new(ErrorKind::Aborted, "the call was aborted by its AbortSignal")
+    };
+    e.retries = retries;
+    to_js(&e.op(plan.op))
+}
+
+/// The message of a JS exception (fetch's TypeError and the like), with the key scrubbed in
+/// case a custom fetch echoed request headers into it.
+fn js_message(e: &JsValue, cfg: &Config) -> String {
+    let m = Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_default();
+    let m = cfg.redact(&m);
+    let mut out = String::from("the request failed before a response arrived");
+    if !m.is_empty() {
+        out.push_str(": ");
+        out.push_str(&m);
+    }
+    out
+}
+
+async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Result<JsValue, JsValue> {
+    let (timeout_ms, max_retries) = crate::call_options(&inner.cfg, options).map_err(|e| to_js(&e.op(plan.op)))?;
+    let caller: Option<AbortSignal> = if signal.is_undefined() || signal.is_null() {
+        None
+    } else {
+        Some(signal.unchecked_into())
+    };
+    if caller.as_ref().map_or(false, |s| s.aborted()) {
+        return Err(stop_error(&plan, ABORTED, timeout_ms, 0));
+    }
+    let guard = Guard::new(timeout_ms as f64, caller);
+    let deadline = js_sys::Date::now() + timeout_ms as f64;
+    let init_json = plan.init_json(&inner.cfg);
+    let mut retries: u32 = 0;
+    loop {
+        let init = JSON::parse(&init_json)?;
+        Reflect::set(&init, &"signal".into(), &guard.controller.signal())?;
+        let reply = attempt(inner, &plan, &init).await;
+        if guard.stopped() != RUNNING {
+            return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
+        }
+        let failure = match &reply {
+            Ok(r) if (200..300).contains(&r.status) => None,
+            Ok(r) => Some(Failure::Status(r.status)),
+            Err(_) => Some(Failure::Network),
+        };
+        if let Some(failure) = failure {
+            let now = js_sys::Date::now();
+            let decision = decide(&Situation {
+                retry_safe: plan.retry_safe,
+                retries: retries as u64,
+                max_retries,
+                failure,
+                retry_after: reply.as_ref().ok().and_then(|r| r.retry_after.as_deref()),
+                now_ms: now,
+                remaining_ms: deadline - now,
+                random: js_sys::Math::random(),
+            });
+            if let Decision::RetryAfterMs(ms) = decision {
+                guard.sleep(ms).await;
+                if guard.stopped() != RUNNING {
+                    return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
+                }
+                retries += 1;
+                continue;
+            }
+        }
+        return match reply {
+            Ok(r) => {
+                let res = Response {
+                    status: r.status,
+                    body: &r.body,
+                    request_id: r.request_id.clone(),
+                    headers_json: r.headers_json.as_deref(),
+                };
+                match interpret(&plan, &res) {
+                    Ok(out) => JSON::parse(&out.json),
+                    Err(mut e) => {
+                        e.retries = retries;
+                        Err(to_js(&e))
+                    }
+                }
+            }
+            Err(js) => {
+                let mut e = Error::new(ErrorKind::Network, js_message(&js, &inner.cfg)).op(plan.op);
+                e.retries = retries;
+                Err(to_js(&e))
+            }
+        };
+    }
+}
