@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm
+cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm --features tiny
 raw=target/wasm32-unknown-unknown/release/toky_wasm.wasm
 rm -rf build/glue && mkdir -p build/glue/web build/glue/node
 wasm-bindgen "$raw" --out-dir build/glue/web --target web --no-typescript --omit-default-module-path

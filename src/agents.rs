@@ -1,5 +1,8 @@
 //! Agents [DOC]: the account's users, read only.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::Obj;
 use crate::decided;
 use crate::error::Error;

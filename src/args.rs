@@ -4,6 +4,9 @@
 //! marked, not dropped, so a wrong type is named instead of silently vanishing). Every failure is
 //! a `validation` error that names the field and what was expected.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 use crate::json::Value;
 

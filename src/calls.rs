@@ -1,5 +1,8 @@
 //! Calls: call detail records [DOC] and their recordings [SEEN].
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided;
 use crate::error::Error;

@@ -1,6 +1,9 @@
 //! Contacts: the phone directory, keyed by phone number (unique [DOC]). Paths and the
 //! create/update fields are [DECIDED] (see `decided.rs`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided;
 use crate::error::Error;

@@ -5,6 +5,9 @@
 //! Resource models (which fields are booleans, numbers, timestamps) live with their resource
 //! (`agents.rs`, `contacts.rs`, ...), because most of them are documented.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// [DOC] Toky's REST base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.toky.co/v1";
 /// [SEEN] The auth header; the key goes in as is, no prefix.

@@ -4,6 +4,9 @@
 //! Nothing in here may ever hold the API key: errors are built from call inputs and responses
 //! only, and the key is neither.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::json::write_str;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

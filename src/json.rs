@@ -7,6 +7,9 @@
 //! Must not: panic on any input, recurse without a depth limit, or pull in `core::fmt`, float
 //! parsing or serde (each costs kilobytes of wasm). Numbers are kept as their JSON text.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::time;
 
 /// Nesting allowed in anything this module reads; deeper input is refused, never overflowed.
@@ -142,7 +145,10 @@ fn scan_string(b: &[u8], i: usize) -> Result<(usize, bool), JsonError> {
     }
     // Only strings can hold non-ASCII bytes, so checking them here makes skip_value a complete
     // validator; the quotes cannot fall inside a multi-byte sequence, so the slice is exact.
-    if non_ascii && b.get(start..j).is_none_or(|s| core::str::from_utf8(s).is_err()) {
+    if non_ascii
+        && b.get(start..j)
+            .is_none_or(|s| core::str::from_utf8(s).is_err())
+    {
         return Err(err(start, E_UTF8));
     }
     Ok((j + 1, escaped))
@@ -304,7 +310,10 @@ fn unescape_into(out: &mut String, raw: &str) {
                 let hi = hex4(b, i).unwrap_or(0xFFFD);
                 i += 4;
                 let mut ch = char::from_u32(hi);
-                if (0xD800..0xDC00).contains(&hi) && b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
+                if (0xD800..0xDC00).contains(&hi)
+                    && b.get(i) == Some(&b'\\')
+                    && b.get(i + 1) == Some(&b'u')
+                {
                     if let Some(lo @ 0xDC00..=0xDFFF) = hex4(b, i + 2) {
                         ch = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
                         i += 6;
@@ -321,7 +330,13 @@ fn unescape_into(out: &mut String, raw: &str) {
 
 /// The content of the string literal `s[start..end]` (quotes included): a slice when it has no
 /// escapes, else decoded into `buf`.
-fn content<'a>(s: &'a str, start: usize, end: usize, escaped: bool, buf: &'a mut String) -> &'a str {
+fn content<'a>(
+    s: &'a str,
+    start: usize,
+    end: usize,
+    escaped: bool,
+    buf: &'a mut String,
+) -> &'a str {
     let inner = s.get(start + 1..end.saturating_sub(1)).unwrap_or("");
     if !escaped {
         return inner;
@@ -381,7 +396,11 @@ fn push_usize(out: &mut String, n: usize) {
             break;
         }
     }
-    out.push_str(buf.get(i..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or("0"));
+    out.push_str(
+        buf.get(i..)
+            .and_then(|d| core::str::from_utf8(d).ok())
+            .unwrap_or("0"),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +505,9 @@ impl Parser<'_> {
             }
             Some(b'-' | b'0'..=b'9') => {
                 self.i = scan_number(b, start)?;
-                Ok(Value::Num(self.s.get(start..self.i).unwrap_or("0").to_owned()))
+                Ok(Value::Num(
+                    self.s.get(start..self.i).unwrap_or("0").to_owned(),
+                ))
             }
             Some(_) => Err(err(start, E_VALUE)),
             None => Err(err(start, E_EOF)),
@@ -497,7 +518,11 @@ impl Parser<'_> {
 /// Parses exactly one JSON value (surrounding whitespace allowed). Meant for small inputs;
 /// bodies go through the normaliser, which builds no tree.
 pub fn parse(input: &str) -> Result<Value, JsonError> {
-    let mut p = Parser { s: input, b: input.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: input,
+        b: input.as_bytes(),
+        i: 0,
+    };
     let v = p.value(0)?;
     let end = ws(p.b, p.i);
     if end != p.b.len() {
@@ -684,7 +709,10 @@ fn write_loose_number(out: &mut String, t: &str) -> bool {
         out.push('-');
     }
     // JSON forbids leading zeros; the value is unchanged without them.
-    let int = t.get(int_start..int_end).unwrap_or("0").trim_start_matches('0');
+    let int = t
+        .get(int_start..int_end)
+        .unwrap_or("0")
+        .trim_start_matches('0');
     out.push_str(if int.is_empty() { "0" } else { int });
     out.push_str(t.get(frac_start..exp_start).unwrap_or(""));
     out.push_str(t.get(exp_start..).unwrap_or(""));
@@ -703,9 +731,15 @@ fn write_loose(out: &mut String, kind: Kind, text: &str) -> bool {
     }
     match kind {
         Kind::Bool => {
-            let v = if ["true", "yes", "1"].iter().any(|w| w.eq_ignore_ascii_case(t)) {
+            let v = if ["true", "yes", "1"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(t))
+            {
                 "true"
-            } else if ["false", "no", "0"].iter().any(|w| w.eq_ignore_ascii_case(t)) {
+            } else if ["false", "no", "0"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(t))
+            {
                 "false"
             } else {
                 return false;
@@ -739,7 +773,13 @@ impl Norm<'_> {
     }
 
     /// Copies (or, for a known field, converts) the value at `i`; returns the index after it.
-    fn field_value(&mut self, i: usize, kind: Option<Kind>, top: TopKey, verdict: &mut Verdict) -> Result<usize, JsonError> {
+    fn field_value(
+        &mut self,
+        i: usize,
+        kind: Option<Kind>,
+        top: TopKey,
+        verdict: &mut Verdict,
+    ) -> Result<usize, JsonError> {
         let b = self.b;
         let end = match b.get(i) {
             Some(b'"') => {
@@ -790,7 +830,12 @@ impl Norm<'_> {
     }
 
     /// Writes the normalised object at `i` (which holds `{`); returns the index after it.
-    fn record(&mut self, i: usize, shape: &[(&str, Kind)], verdict: Option<&mut Verdict>) -> Result<usize, JsonError> {
+    fn record(
+        &mut self,
+        i: usize,
+        shape: &[(&str, Kind)],
+        verdict: Option<&mut Verdict>,
+    ) -> Result<usize, JsonError> {
         let b = self.b;
         let mut scratch = Verdict::default();
         let (verdict, at_top) = match verdict {
@@ -823,7 +868,8 @@ impl Norm<'_> {
             }
             first = false;
             let s = self.s;
-            self.out.push_str(s.get(key_start..key_end).unwrap_or("\"\""));
+            self.out
+                .push_str(s.get(key_start..key_end).unwrap_or("\"\""));
             self.out.push(':');
             i = ws(b, self.field_value(i, kind, top, verdict)?);
             match b.get(i) {
@@ -952,7 +998,11 @@ pub fn normalize_page(body: &[u8], shape: &[(&str, Kind)]) -> Result<Page, Decod
                 (2, Some(b'"')) => {
                     let (end, esc) = scan_string(b, i)?;
                     let url = content(s, i, end, esc, &mut n.val_buf);
-                    next = if url.is_empty() { None } else { Some(url.to_owned()) };
+                    next = if url.is_empty() {
+                        None
+                    } else {
+                        Some(url.to_owned())
+                    };
                     next_bad = false;
                     end
                 }
@@ -971,7 +1021,9 @@ pub fn normalize_page(body: &[u8], shape: &[(&str, Kind)]) -> Result<Page, Decod
                             let (_, esc) = scan_string(b, i)?;
                             verdict.note_str(top, content(s, i, end, esc, &mut n.val_buf));
                         }
-                        (TopKey::Success, _) if b.get(i..end) == Some(b"false") => verdict.failed = true,
+                        (TopKey::Success, _) if b.get(i..end) == Some(b"false") => {
+                            verdict.failed = true
+                        }
                         _ => {}
                     }
                     others.push((key_start, end));
@@ -1042,12 +1094,17 @@ pub fn error_message(body: &[u8]) -> Option<String> {
     let s = core::str::from_utf8(body).ok()?;
     let v = parse(s.strip_prefix('\u{FEFF}').unwrap_or(s)).ok()?;
     let nested = v.get("error").and_then(|e| e.get("message"));
-    let found = [v.get("error_message"), v.get("message"), v.get("error"), nested]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .find(|m| !m.trim_ascii().is_empty())
-        .map(str::to_owned);
+    let found = [
+        v.get("error_message"),
+        v.get("message"),
+        v.get("error"),
+        nested,
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_str)
+    .find(|m| !m.trim_ascii().is_empty())
+    .map(str::to_owned);
     found
 }
 
@@ -1070,7 +1127,12 @@ mod tests {
         ("start_time", Kind::Time),
         ("end_time", Kind::Time),
     ];
-    const ALL: Shape = &[("b", Kind::Bool), ("n", Kind::Num), ("t", Kind::Time), ("i", Kind::Id)];
+    const ALL: Shape = &[
+        ("b", Kind::Bool),
+        ("n", Kind::Num),
+        ("t", Kind::Time),
+        ("i", Kind::Id),
+    ];
 
     const AGENTS_BODY: &str = r#"{"count":11,"next":null,"results":[{"email":"agent@mail.com","fullname":"Agent Name","created_at":"2017-06-27 19:24:10","last_update":"2017-06-27 19:26:52","last_connection":null,"is_admin":"false","phone_number":"+15553456789","phone_country":"ES"}]}"#;
     const CDR_RECORD: &str = r#"{"id":"12903","callid":"3482582a-dc6e-1235-798c-0401336adf01","from":"+551234567","to_number":null,"country":"US","caller_id_used":"+12018155555","init_dt":"2017-07-05 21:46:44","start_time":"2017-07-05 21:46:22","end_time":"2017-07-05 21:46:44","duration":"22","agent_id":"carlos__myagent.com","direction":"inbound","web_call":"no","disposition_code":"200","ivr_option_pressed":"8"}"#;
@@ -1098,7 +1160,10 @@ mod tests {
         let body = String::from("{\"") + name + "\":" + raw + "}";
         let o = object(&body, ALL);
         let prefix = String::from("{\"") + name + "\":";
-        o.strip_prefix(&prefix).and_then(|r| r.strip_suffix('}')).expect(&o).to_owned()
+        o.strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix('}'))
+            .expect(&o)
+            .to_owned()
     }
 
     fn s(v: &str) -> Value {
@@ -1119,7 +1184,14 @@ mod tests {
             Value::Obj(vec![
                 (
                     "a".into(),
-                    Value::Arr(vec![num("1"), num("-2.5e+3"), Value::Bool(true), Value::Bool(false), Value::Null, s("x\"yé😀")])
+                    Value::Arr(vec![
+                        num("1"),
+                        num("-2.5e+3"),
+                        Value::Bool(true),
+                        Value::Bool(false),
+                        Value::Null,
+                        s("x\"yé😀")
+                    ])
                 ),
                 ("b".into(), Value::Obj(vec![])),
                 ("c".into(), Value::Arr(vec![])),
@@ -1128,7 +1200,10 @@ mod tests {
         assert_eq!(v.get("b"), Some(&Value::Obj(vec![])));
         assert_eq!(v.get("zz"), None);
         assert_eq!(parse(r#"{"k":1,"k":2}"#).unwrap().get("k"), Some(&num("2")));
-        assert_eq!(parse("\"\\b\\f\\n\\r\\t\\/\\\\\"").unwrap(), s("\x08\x0C\n\r\t/\\"));
+        assert_eq!(
+            parse("\"\\b\\f\\n\\r\\t\\/\\\\\"").unwrap(),
+            s("\x08\x0C\n\r\t/\\")
+        );
     }
 
     #[test]
@@ -1144,15 +1219,48 @@ mod tests {
     #[test]
     fn rejects_invalid_json() {
         for bad in [
-            "", " ", "{", "[", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "-", "1e", "+1", "tru",
-            "nul", "\"abc", "\"\\x\"", "\"\\u12G4\"", "\"a\nb\"", "[1 2]", "{\"a\":1 \"b\":2}", "1 2", "NaN",
-            "'a'", "[1]]", "{}}", "\u{FEFF}{}", "\"\\ud83d\\u\"", "[\"\\",
+            "",
+            " ",
+            "{",
+            "[",
+            "[1,]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "tru",
+            "nul",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\u12G4\"",
+            "\"a\nb\"",
+            "[1 2]",
+            "{\"a\":1 \"b\":2}",
+            "1 2",
+            "NaN",
+            "'a'",
+            "[1]]",
+            "{}}",
+            "\u{FEFF}{}",
+            "\"\\ud83d\\u\"",
+            "[\"\\",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
             assert!(!is_valid(bad.as_bytes()), "{bad:?}");
         }
         assert_eq!(parse("[1,]").unwrap_err().pos, 3);
-        assert_eq!(parse("{} x").unwrap_err(), JsonError { pos: 3, msg: E_TRAILING });
+        assert_eq!(
+            parse("{} x").unwrap_err(),
+            JsonError {
+                pos: 3,
+                msg: E_TRAILING
+            }
+        );
         assert!(!is_valid(b"\"\xff\""));
         assert!(!is_valid(b"\"\xc3\""));
         assert!(is_valid("\"é\"".as_bytes()));
@@ -1174,10 +1282,19 @@ mod tests {
         assert!(parse(&objs).is_err());
         assert!(!is_valid(objs.as_bytes()));
         let body = String::from("{\"results\":") + &huge;
-        assert!(matches!(normalize_page(body.as_bytes(), CDR), Err(DecodeError::Invalid(_))));
+        assert!(matches!(
+            normalize_page(body.as_bytes(), CDR),
+            Err(DecodeError::Invalid(_))
+        ));
         let body = String::from("{\"results\":[{\"id\":") + &huge;
-        assert!(matches!(normalize_page(body.as_bytes(), CDR), Err(DecodeError::Invalid(_))));
-        assert!(matches!(normalize_object(objs.as_bytes(), CDR), Err(DecodeError::Invalid(_))));
+        assert!(matches!(
+            normalize_page(body.as_bytes(), CDR),
+            Err(DecodeError::Invalid(_))
+        ));
+        assert!(matches!(
+            normalize_object(objs.as_bytes(), CDR),
+            Err(DecodeError::Invalid(_))
+        ));
         assert_eq!(error_message(huge.as_bytes()), None);
     }
 
@@ -1195,8 +1312,14 @@ mod tests {
     fn writes_strings_like_json_stringify() {
         let mut o = String::new();
         write_str(&mut o, "a\"b\\c\nd\re\tf\x08g\x0Ch\x01i\x1fjé😀\u{7f}/");
-        assert_eq!(o, "\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fjé😀\u{7f}/\"");
-        assert_eq!(parse(&o).unwrap(), s("a\"b\\c\nd\re\tf\x08g\x0Ch\x01i\x1fjé😀\u{7f}/"));
+        assert_eq!(
+            o,
+            "\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fjé😀\u{7f}/\""
+        );
+        assert_eq!(
+            parse(&o).unwrap(),
+            s("a\"b\\c\nd\re\tf\x08g\x0Ch\x01i\x1fjé😀\u{7f}/")
+        );
         let mut all = String::new();
         for c in 0u8..0x80 {
             all.push(c as char);
@@ -1227,11 +1350,22 @@ mod tests {
         assert_eq!(s("x").type_name(), "a string");
         assert_eq!(Value::Arr(vec![]).type_name(), "an array");
         assert_eq!(Value::Obj(vec![]).type_name(), "an object");
-        for (t, name) in [("function", "a function"), ("symbol", "a symbol"), ("bigint", "a bigint"), ("undefined", "undefined"), ("date", "an object")] {
+        for (t, name) in [
+            ("function", "a function"),
+            ("symbol", "a symbol"),
+            ("bigint", "a bigint"),
+            ("undefined", "undefined"),
+            ("date", "an object"),
+        ] {
             let v = parse(&(String::from("{\"__jsType\":\"") + t + "\"}")).unwrap();
             assert_eq!(v.type_name(), name);
         }
-        assert_eq!(parse(r#"{"__jsType":"function","x":1}"#).unwrap().type_name(), "an object");
+        assert_eq!(
+            parse(r#"{"__jsType":"function","x":1}"#)
+                .unwrap()
+                .type_name(),
+            "an object"
+        );
         assert_eq!(parse(r#"{"__jsType":1}"#).unwrap().type_name(), "an object");
         assert_eq!(s("x").as_str(), Some("x"));
         assert_eq!(num("1").as_str(), None);
@@ -1258,13 +1392,31 @@ mod tests {
             r#"{"id":"12903","callid":"3482582a-dc6e-1235-798c-0401336adf01","from":"+551234567","to_number":null,"country":"US","caller_id_used":"+12018155555","init_dt":"2017-07-05T21:46:44Z","start_time":"2017-07-05T21:46:22Z","end_time":"2017-07-05T21:46:44Z","duration":22,"agent_id":"carlos__myagent.com","direction":"inbound","web_call":false,"disposition_code":200,"ivr_option_pressed":"8"}"#
         );
         // Already-typed values are accepted and come out the same.
-        let typed = object(r#"{"id":12903,"duration":22,"web_call":true,"init_dt":"2017-07-05T21:46:44Z"}"#, CDR);
-        assert_eq!(typed, r#"{"id":"12903","duration":22,"web_call":true,"init_dt":"2017-07-05T21:46:44Z"}"#);
+        let typed = object(
+            r#"{"id":12903,"duration":22,"web_call":true,"init_dt":"2017-07-05T21:46:44Z"}"#,
+            CDR,
+        );
+        assert_eq!(
+            typed,
+            r#"{"id":"12903","duration":22,"web_call":true,"init_dt":"2017-07-05T21:46:44Z"}"#
+        );
         assert_eq!(object(&typed, CDR), typed);
-        let body = String::from(r#"{"count":"1","next":"https://api.toky.co/v1/cdrs?offset=20&limit=20","results":["#) + CDR_RECORD + "]}";
+        let body = String::from(
+            r#"{"count":"1","next":"https://api.toky.co/v1/cdrs?offset=20&limit=20","results":["#,
+        ) + CDR_RECORD
+            + "]}";
         let p = page(&body, CDR);
-        assert_eq!(p.next.as_deref(), Some("https://api.toky.co/v1/cdrs?offset=20&limit=20"));
-        assert_eq!(p.json, String::from(r#"{"count":1,"next":"https://api.toky.co/v1/cdrs?offset=20&limit=20","results":["#) + &o + "]}");
+        assert_eq!(
+            p.next.as_deref(),
+            Some("https://api.toky.co/v1/cdrs?offset=20&limit=20")
+        );
+        assert_eq!(
+            p.json,
+            String::from(
+                r#"{"count":1,"next":"https://api.toky.co/v1/cdrs?offset=20&limit=20","results":["#
+            ) + &o
+                + "]}"
+        );
     }
 
     // ---- normaliser: value rules --------------------------------------------------------------
@@ -1272,11 +1424,31 @@ mod tests {
     #[test]
     fn bool_rule() {
         for (raw, want) in [
-            ("\"true\"", "true"), ("\"false\"", "false"), ("\"yes\"", "true"), ("\"no\"", "false"), ("\"1\"", "true"),
-            ("\"0\"", "false"), ("\" TRUE \"", "true"), ("\"No\"", "false"), ("\"YeS\"", "true"), ("1", "true"),
-            ("0", "false"), ("true", "true"), ("false", "false"), ("null", "null"), ("\"\"", "null"), ("\"  \"", "null"),
-            ("\"maybe\"", "\"maybe\""), ("2", "2"), ("1.0", "1.0"), ("-0", "-0"), ("[1]", "[1]"), ("{\"a\":\"yes\"}", "{\"a\":\"yes\"}"),
-            ("\"\\u0074rue\"", "true"), ("\"n\\u006f\"", "false"), ("\"t\\\"rue\"", "\"t\\\"rue\""),
+            ("\"true\"", "true"),
+            ("\"false\"", "false"),
+            ("\"yes\"", "true"),
+            ("\"no\"", "false"),
+            ("\"1\"", "true"),
+            ("\"0\"", "false"),
+            ("\" TRUE \"", "true"),
+            ("\"No\"", "false"),
+            ("\"YeS\"", "true"),
+            ("1", "true"),
+            ("0", "false"),
+            ("true", "true"),
+            ("false", "false"),
+            ("null", "null"),
+            ("\"\"", "null"),
+            ("\"  \"", "null"),
+            ("\"maybe\"", "\"maybe\""),
+            ("2", "2"),
+            ("1.0", "1.0"),
+            ("-0", "-0"),
+            ("[1]", "[1]"),
+            ("{\"a\":\"yes\"}", "{\"a\":\"yes\"}"),
+            ("\"\\u0074rue\"", "true"),
+            ("\"n\\u006f\"", "false"),
+            ("\"t\\\"rue\"", "\"t\\\"rue\""),
         ] {
             assert_eq!(field(Kind::Bool, raw), want, "{raw}");
         }
@@ -1285,13 +1457,40 @@ mod tests {
     #[test]
     fn num_rule() {
         for (raw, want) in [
-            ("\"22\"", "22"), ("\"-1.5\"", "-1.5"), ("\"007\"", "7"), ("\"1e3\"", "1e3"), ("\"+5\"", "5"), ("\" 42 \"", "42"),
-            ("\"0\"", "0"), ("\"000\"", "0"), ("\"-007.50\"", "-7.50"), ("\"00.5\"", "0.5"), ("\"1E+05\"", "1E+05"),
-            ("\"-0\"", "-0"), ("\"\"", "null"), ("\"abc\"", "\"abc\""), ("\"12abc\"", "\"12abc\""), ("\".5\"", "\".5\""),
-            ("\"5.\"", "\"5.\""), ("\"1e\"", "\"1e\""), ("\"--1\"", "\"--1\""), ("\"+\"", "\"+\""), ("\"1 2\"", "\"1 2\""),
-            ("\"0x10\"", "\"0x10\""), ("\"NaN\"", "\"NaN\""), ("\"Infinity\"", "\"Infinity\""), ("12", "12"), ("-3.5e-2", "-3.5e-2"),
-            ("null", "null"), ("true", "true"), ("\"\\u0032\\u0032\"", "22"), ("\"１\"", "\"１\""),
-            ("\"123456789012345678901234567890\"", "123456789012345678901234567890"),
+            ("\"22\"", "22"),
+            ("\"-1.5\"", "-1.5"),
+            ("\"007\"", "7"),
+            ("\"1e3\"", "1e3"),
+            ("\"+5\"", "5"),
+            ("\" 42 \"", "42"),
+            ("\"0\"", "0"),
+            ("\"000\"", "0"),
+            ("\"-007.50\"", "-7.50"),
+            ("\"00.5\"", "0.5"),
+            ("\"1E+05\"", "1E+05"),
+            ("\"-0\"", "-0"),
+            ("\"\"", "null"),
+            ("\"abc\"", "\"abc\""),
+            ("\"12abc\"", "\"12abc\""),
+            ("\".5\"", "\".5\""),
+            ("\"5.\"", "\"5.\""),
+            ("\"1e\"", "\"1e\""),
+            ("\"--1\"", "\"--1\""),
+            ("\"+\"", "\"+\""),
+            ("\"1 2\"", "\"1 2\""),
+            ("\"0x10\"", "\"0x10\""),
+            ("\"NaN\"", "\"NaN\""),
+            ("\"Infinity\"", "\"Infinity\""),
+            ("12", "12"),
+            ("-3.5e-2", "-3.5e-2"),
+            ("null", "null"),
+            ("true", "true"),
+            ("\"\\u0032\\u0032\"", "22"),
+            ("\"１\"", "\"１\""),
+            (
+                "\"123456789012345678901234567890\"",
+                "123456789012345678901234567890",
+            ),
         ] {
             assert_eq!(field(Kind::Num, raw), want, "{raw}");
         }
@@ -1302,7 +1501,10 @@ mod tests {
         for (raw, want) in [
             ("\"2017-06-27 19:24:10\"", "\"2017-06-27T19:24:10Z\""),
             ("\"2017-06-27T19:24:10Z\"", "\"2017-06-27T19:24:10Z\""),
-            ("\"2017-06-27T21:24:10.25+02:00\"", "\"2017-06-27T19:24:10.25Z\""),
+            (
+                "\"2017-06-27T21:24:10.25+02:00\"",
+                "\"2017-06-27T19:24:10.25Z\"",
+            ),
             ("\"2017-06-27\"", "\"2017-06-27\""),
             ("\"\"", "null"),
             ("null", "null"),
@@ -1318,8 +1520,14 @@ mod tests {
     #[test]
     fn id_rule() {
         for (raw, want) in [
-            ("12903", "\"12903\""), ("-1", "\"-1\""), ("1.5e3", "\"1.5e3\""), ("\"12903\"", "\"12903\""), ("\"\"", "\"\""),
-            ("null", "null"), ("true", "true"), ("[1]", "[1]"),
+            ("12903", "\"12903\""),
+            ("-1", "\"-1\""),
+            ("1.5e3", "\"1.5e3\""),
+            ("\"12903\"", "\"12903\""),
+            ("\"\"", "\"\""),
+            ("null", "null"),
+            ("true", "true"),
+            ("[1]", "[1]"),
         ] {
             assert_eq!(field(Kind::Id, raw), want, "{raw}");
         }
@@ -1334,32 +1542,56 @@ mod tests {
             r#"{"id":"7","extra":{ "is_admin" : "false", "a" : [1, 2.50, {"b" : "x\u00e9\"" }] },"list":[ "yes" , "22" ],"weird\u0041":"\u00e9\n","duration":22}"#
         );
         // Nested records inside a page are not normalised either: only a row's top level is.
-        let p = page(r#"{"results":[{"is_admin":"true","sub":{"is_admin":"true"}}]}"#, AGENT);
-        assert_eq!(p.json, r#"{"count":1,"next":null,"results":[{"is_admin":true,"sub":{"is_admin":"true"}}]}"#);
+        let p = page(
+            r#"{"results":[{"is_admin":"true","sub":{"is_admin":"true"}}]}"#,
+            AGENT,
+        );
+        assert_eq!(
+            p.json,
+            r#"{"count":1,"next":null,"results":[{"is_admin":true,"sub":{"is_admin":"true"}}]}"#
+        );
     }
 
     #[test]
     fn escaped_keys_and_values_are_understood() {
         // "\u0069s_admin" is "is_admin": the key matches after decoding, and the key is copied as sent.
-        let o = object(r#"{"\u0069s_admin":"\u0066alse","created_at":"2017-06-27\u0020 19:24:10"}"#, AGENT);
-        assert_eq!(o, r#"{"\u0069s_admin":false,"created_at":"2017-06-27\u0020 19:24:10"}"#);
-        let o = object(r#"{"fullname":"A \"quoted\" name\\","is_admin":"yes"}"#, AGENT);
+        let o = object(
+            r#"{"\u0069s_admin":"\u0066alse","created_at":"2017-06-27\u0020 19:24:10"}"#,
+            AGENT,
+        );
+        assert_eq!(
+            o,
+            r#"{"\u0069s_admin":false,"created_at":"2017-06-27\u0020 19:24:10"}"#
+        );
+        let o = object(
+            r#"{"fullname":"A \"quoted\" name\\","is_admin":"yes"}"#,
+            AGENT,
+        );
         assert_eq!(o, r#"{"fullname":"A \"quoted\" name\\","is_admin":true}"#);
-        assert_eq!(parse(&o).unwrap().get("fullname"), Some(&s("A \"quoted\" name\\")));
+        assert_eq!(
+            parse(&o).unwrap().get("fullname"),
+            Some(&s("A \"quoted\" name\\"))
+        );
     }
 
     #[test]
     fn duplicate_keys_are_all_kept_in_order() {
         let o = object(r#"{"is_admin":"yes","is_admin":"no"}"#, AGENT);
         assert_eq!(o, r#"{"is_admin":true,"is_admin":false}"#);
-        assert_eq!(parse(&o).unwrap().get("is_admin"), Some(&Value::Bool(false)));
+        assert_eq!(
+            parse(&o).unwrap().get("is_admin"),
+            Some(&Value::Bool(false))
+        );
     }
 
     // ---- normaliser: envelope ----------------------------------------------------------------
 
     #[test]
     fn envelope_keys_in_any_order_and_extras_kept() {
-        let p = page(r#"{"results":[{"is_admin":"1"},[1, 2],"x",null,7],"meta":{"a": 1},"next":"https://n/2","count":99,"success":true}"#, AGENT);
+        let p = page(
+            r#"{"results":[{"is_admin":"1"},[1, 2],"x",null,7],"meta":{"a": 1},"next":"https://n/2","count":99,"success":true}"#,
+            AGENT,
+        );
         assert_eq!(p.count, 5);
         assert_eq!(p.next.as_deref(), Some("https://n/2"));
         assert_eq!(
@@ -1371,40 +1603,88 @@ mod tests {
     #[test]
     fn missing_count_next_and_empty_next() {
         let p = page(r#"{"results":[]}"#, AGENT);
-        assert_eq!((p.count, p.next.as_deref(), p.json.as_str()), (0, None, r#"{"count":0,"next":null,"results":[]}"#));
+        assert_eq!(
+            (p.count, p.next.as_deref(), p.json.as_str()),
+            (0, None, r#"{"count":0,"next":null,"results":[]}"#)
+        );
         let p = page(r#"{"next":"","results":[ ]}"#, AGENT);
         assert_eq!(p.json, r#"{"count":0,"next":null,"results":[]}"#);
         assert_eq!(p.next, None);
         let p = page(r#"{"next":"https:\/\/x\/?a=\"1\"","results":[]}"#, AGENT);
         assert_eq!(p.next.as_deref(), Some("https://x/?a=\"1\""));
-        assert_eq!(p.json, r#"{"count":0,"next":"https://x/?a=\"1\"","results":[]}"#);
+        assert_eq!(
+            p.json,
+            r#"{"count":0,"next":"https://x/?a=\"1\"","results":[]}"#
+        );
         let p = page("\u{FEFF}{\"results\":[]}", AGENT);
         assert_eq!(p.count, 0);
         // A repeated "results" replaces the earlier one, as JSON.parse would.
-        let p = page(r#"{"results":[1,2,3],"results":[{"is_admin":"no"}]}"#, AGENT);
-        assert_eq!(p.json, r#"{"count":1,"next":null,"results":[{"is_admin":false}]}"#);
+        let p = page(
+            r#"{"results":[1,2,3],"results":[{"is_admin":"no"}]}"#,
+            AGENT,
+        );
+        assert_eq!(
+            p.json,
+            r#"{"count":1,"next":null,"results":[{"is_admin":false}]}"#
+        );
     }
 
     #[test]
     fn invalid_envelopes() {
         use DecodeError::Invalid;
         assert_eq!(normalize_page(b"{}", AGENT), Err(Invalid(E_NO_RESULTS)));
-        assert_eq!(normalize_page(br#"{"count":1,"next":null}"#, AGENT), Err(Invalid(E_NO_RESULTS)));
-        assert_eq!(normalize_page(br#"{"results":{}}"#, AGENT), Err(Invalid(E_RESULTS_TYPE)));
-        assert_eq!(normalize_page(br#"{"results":null}"#, AGENT), Err(Invalid(E_RESULTS_TYPE)));
-        assert_eq!(normalize_page(br#"{"results":[],"results":null}"#, AGENT), Err(Invalid(E_RESULTS_TYPE)));
-        assert_eq!(normalize_page(br#"{"results":[],"next":5}"#, AGENT), Err(Invalid(E_NEXT_TYPE)));
+        assert_eq!(
+            normalize_page(br#"{"count":1,"next":null}"#, AGENT),
+            Err(Invalid(E_NO_RESULTS))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":{}}"#, AGENT),
+            Err(Invalid(E_RESULTS_TYPE))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":null}"#, AGENT),
+            Err(Invalid(E_RESULTS_TYPE))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[],"results":null}"#, AGENT),
+            Err(Invalid(E_RESULTS_TYPE))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[],"next":5}"#, AGENT),
+            Err(Invalid(E_NEXT_TYPE))
+        );
         assert_eq!(normalize_page(b"[]", AGENT), Err(Invalid(E_NOT_OBJECT)));
         assert_eq!(normalize_page(b"", AGENT), Err(Invalid(E_NOT_OBJECT)));
         assert_eq!(normalize_page(b"<html>", AGENT), Err(Invalid(E_NOT_OBJECT)));
-        assert_eq!(normalize_page(b"{\"results\":[\xff]}", AGENT), Err(Invalid(E_NOT_UTF8)));
-        assert_eq!(normalize_page(br#"{"results":[]} x"#, AGENT), Err(Invalid(E_BODY_TRAILING)));
-        assert_eq!(normalize_page(br#"{"results":[]}{}"#, AGENT), Err(Invalid(E_BODY_TRAILING)));
-        assert_eq!(normalize_page(br#"{"results":[1,]}"#, AGENT), Err(Invalid(E_VALUE)));
-        assert_eq!(normalize_page(br#"{"results":[{"is_admin":}]}"#, AGENT), Err(Invalid(E_VALUE)));
-        assert_eq!(normalize_page(br#"{"results":[{"is_admin":"x}]}"#, AGENT), Err(Invalid(E_STRING_END)));
+        assert_eq!(
+            normalize_page(b"{\"results\":[\xff]}", AGENT),
+            Err(Invalid(E_NOT_UTF8))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[]} x"#, AGENT),
+            Err(Invalid(E_BODY_TRAILING))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[]}{}"#, AGENT),
+            Err(Invalid(E_BODY_TRAILING))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[1,]}"#, AGENT),
+            Err(Invalid(E_VALUE))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[{"is_admin":}]}"#, AGENT),
+            Err(Invalid(E_VALUE))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":[{"is_admin":"x}]}"#, AGENT),
+            Err(Invalid(E_STRING_END))
+        );
         assert_eq!(normalize_object(b"[]", AGENT), Err(Invalid(E_NOT_OBJECT)));
-        assert_eq!(normalize_object(b"{} {}", AGENT), Err(Invalid(E_BODY_TRAILING)));
+        assert_eq!(
+            normalize_object(b"{} {}", AGENT),
+            Err(Invalid(E_BODY_TRAILING))
+        );
         assert_eq!(normalize_object(b"{\"a\":1", AGENT), Err(Invalid(E_EOF)));
     }
 
@@ -1412,36 +1692,105 @@ mod tests {
     fn success_false_is_a_failure() {
         use DecodeError::Failure;
         let m = Some(String::from("Invalid number"));
-        assert_eq!(normalize_page(br#"{"success":false,"error_message":"Invalid number"}"#, AGENT), Err(Failure(m.clone())));
-        assert_eq!(normalize_page(br#"{"error_message":"Invalid number","success":"false"}"#, AGENT), Err(Failure(m.clone())));
-        assert_eq!(normalize_page(br#"{"success":false}"#, AGENT), Err(Failure(None)));
-        assert_eq!(normalize_page(br#"{"success":"FALSE","results":[]}"#, AGENT), Err(Failure(None)));
-        assert_eq!(normalize_page(br#"{"results":null,"success":false,"message":"m"}"#, AGENT), Err(Failure(Some("m".into()))));
-        assert_eq!(normalize_object(br#"{"success":false,"error_message":"Invalid number"}"#, AGENT), Err(Failure(m.clone())));
-        assert_eq!(normalize_object(br#"{"error":"e","success":"false","error_message":"Invalid number"}"#, AGENT), Err(Failure(m)));
-        assert_eq!(normalize_object(br#"{"success":false,"error_message":""}"#, AGENT), Err(Failure(None)));
-        assert_eq!(normalize_object(br#"{"success":false,"error_message":"a \"b\" \u00e9"}"#, AGENT), Err(Failure(Some("a \"b\" é".into()))));
+        assert_eq!(
+            normalize_page(
+                br#"{"success":false,"error_message":"Invalid number"}"#,
+                AGENT
+            ),
+            Err(Failure(m.clone()))
+        );
+        assert_eq!(
+            normalize_page(
+                br#"{"error_message":"Invalid number","success":"false"}"#,
+                AGENT
+            ),
+            Err(Failure(m.clone()))
+        );
+        assert_eq!(
+            normalize_page(br#"{"success":false}"#, AGENT),
+            Err(Failure(None))
+        );
+        assert_eq!(
+            normalize_page(br#"{"success":"FALSE","results":[]}"#, AGENT),
+            Err(Failure(None))
+        );
+        assert_eq!(
+            normalize_page(br#"{"results":null,"success":false,"message":"m"}"#, AGENT),
+            Err(Failure(Some("m".into())))
+        );
+        assert_eq!(
+            normalize_object(
+                br#"{"success":false,"error_message":"Invalid number"}"#,
+                AGENT
+            ),
+            Err(Failure(m.clone()))
+        );
+        assert_eq!(
+            normalize_object(
+                br#"{"error":"e","success":"false","error_message":"Invalid number"}"#,
+                AGENT
+            ),
+            Err(Failure(m))
+        );
+        assert_eq!(
+            normalize_object(br#"{"success":false,"error_message":""}"#, AGENT),
+            Err(Failure(None))
+        );
+        assert_eq!(
+            normalize_object(
+                br#"{"success":false,"error_message":"a \"b\" \u00e9"}"#,
+                AGENT
+            ),
+            Err(Failure(Some("a \"b\" é".into())))
+        );
         // success true, or a nested success false, is not a failure.
-        assert_eq!(object(r#"{"success":true,"id":"1","segments":"2"}"#, &[("segments", Kind::Num)]), r#"{"success":true,"id":"1","segments":2}"#);
-        assert_eq!(object(r#"{"success":"true"}"#, AGENT), r#"{"success":"true"}"#);
-        assert_eq!(object(r#"{"data":{"success":false}}"#, AGENT), r#"{"data":{"success":false}}"#);
+        assert_eq!(
+            object(
+                r#"{"success":true,"id":"1","segments":"2"}"#,
+                &[("segments", Kind::Num)]
+            ),
+            r#"{"success":true,"id":"1","segments":2}"#
+        );
+        assert_eq!(
+            object(r#"{"success":"true"}"#, AGENT),
+            r#"{"success":"true"}"#
+        );
+        assert_eq!(
+            object(r#"{"data":{"success":false}}"#, AGENT),
+            r#"{"data":{"success":false}}"#
+        );
         let p = page(r#"{"results":[{"success":false}]}"#, AGENT);
         assert_eq!(p.count, 1);
     }
 
     #[test]
     fn error_messages() {
-        assert_eq!(error_message(br#"{"success":false,"error_message":"Bad key"}"#).as_deref(), Some("Bad key"));
-        assert_eq!(error_message(br#"{"message":"m","error":"e"}"#).as_deref(), Some("m"));
+        assert_eq!(
+            error_message(br#"{"success":false,"error_message":"Bad key"}"#).as_deref(),
+            Some("Bad key")
+        );
+        assert_eq!(
+            error_message(br#"{"message":"m","error":"e"}"#).as_deref(),
+            Some("m")
+        );
         assert_eq!(error_message(br#"{"error":"e"}"#).as_deref(), Some("e"));
-        assert_eq!(error_message(br#"{"error":{"message":"nested"}}"#).as_deref(), Some("nested"));
-        assert_eq!(error_message(br#"{"error_message":"  ","message":"m"}"#).as_deref(), Some("m"));
+        assert_eq!(
+            error_message(br#"{"error":{"message":"nested"}}"#).as_deref(),
+            Some("nested")
+        );
+        assert_eq!(
+            error_message(br#"{"error_message":"  ","message":"m"}"#).as_deref(),
+            Some("m")
+        );
         assert_eq!(error_message(br#"{"error_message":5}"#), None);
         assert_eq!(error_message(br#"{"success":false}"#), None);
         assert_eq!(error_message(b"<html>502</html>"), None);
         assert_eq!(error_message(b"\xff"), None);
         assert_eq!(error_message(b"[\"error_message\"]"), None);
-        assert_eq!(error_message("\u{FEFF}{\"error\":\"bom\"}".as_bytes()).as_deref(), Some("bom"));
+        assert_eq!(
+            error_message("\u{FEFF}{\"error\":\"bom\"}".as_bytes()).as_deref(),
+            Some("bom")
+        );
     }
 
     // ---- normaliser: robustness and scale ----------------------------------------------------
@@ -1449,7 +1798,9 @@ mod tests {
     fn cdr_page(rows: usize) -> String {
         let mut body = String::from("{\"count\":\"");
         push_usize(&mut body, rows);
-        body.push_str("\",\"next\":\"https://api.toky.co/v1/cdrs?offset=500&limit=500\",\"results\":[");
+        body.push_str(
+            "\",\"next\":\"https://api.toky.co/v1/cdrs?offset=500&limit=500\",\"results\":[",
+        );
         for r in 0..rows {
             if r > 0 {
                 body.push(',');
@@ -1469,7 +1820,9 @@ mod tests {
         assert_eq!(p.count, 500);
         let v = parse(&p.json).unwrap();
         assert_eq!(v.get("count"), Some(&num("500")));
-        let Some(Value::Arr(rows)) = v.get("results") else { panic!("no results") };
+        let Some(Value::Arr(rows)) = v.get("results") else {
+            panic!("no results")
+        };
         assert_eq!(rows.len(), 500);
         for (r, row) in rows.iter().enumerate() {
             let mut id = String::new();
@@ -1488,7 +1841,9 @@ mod tests {
 
     #[test]
     fn every_prefix_fails_cleanly() {
-        let body = String::from(r#"{"count":2,"next":null,"results":[{"is_admin":"tr\u0075e","x":[1,{"y":"\ud83d\ude00"}],"created_at":"2017-06-27 19:24:10"},"é"],"success":true} "#);
+        let body = String::from(
+            r#"{"count":2,"next":null,"results":[{"is_admin":"tr\u0075e","x":[1,{"y":"\ud83d\ude00"}],"created_at":"2017-06-27 19:24:10"},"é"],"success":true} "#,
+        );
         assert!(normalize_page(body.as_bytes(), AGENT).is_ok());
         let b = body.as_bytes();
         for end in 0..b.len() - 1 {
@@ -1548,8 +1903,12 @@ mod tests {
         let seeds = [
             cdr_page(3),
             String::from(AGENTS_BODY),
-            String::from(r#"{"success":false,"error_message":"x\"y","results":[{"b":"yes","n":"007","t":"2017-06-27 19:24:10","i":12}]}"#),
-            String::from(r#"{"results":[{"b":" No ","n":"-1.5e3","t":"2017-06-27T21:24:10+02:00","i":"x","z":[[{"a":"\u00e9\ud83d\ude00"}]]}],"next":"u"}"#),
+            String::from(
+                r#"{"success":false,"error_message":"x\"y","results":[{"b":"yes","n":"007","t":"2017-06-27 19:24:10","i":12}]}"#,
+            ),
+            String::from(
+                r#"{"results":[{"b":" No ","n":"-1.5e3","t":"2017-06-27T21:24:10+02:00","i":"x","z":[[{"a":"\u00e9\ud83d\ude00"}]]}],"next":"u"}"#,
+            ),
         ];
         let alphabet = b"{}[]\",:\\u0123456789eE+-.tfnrlsaxyz \t\n\xff\xc3\xa9\x00";
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -1584,7 +1943,9 @@ mod tests {
         for _ in 0..3000 {
             let len = rng.below(40);
             let alphabet = b"{}[]\":,0a\\ \xe9";
-            let b: Vec<u8> = (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let b: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
             check_everything(&b);
         }
     }

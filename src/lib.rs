@@ -2,6 +2,29 @@
 //! requests and interprets responses as plain data, so it is tested with `cargo test` on the host.
 //! `wasm/` performs the plans with `fetch` and is the only part that knows about JS.
 
+#![cfg_attr(all(target_arch = "wasm32", feature = "tiny"), no_std)]
+
+extern crate alloc;
+
+/// What std's prelude gives, for the no_std build.
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "tiny"))]
+#[global_allocator]
+static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// A panic is a bug, never a response to input; trapping without formatting a message keeps
+/// core::fmt out of the binary.
+#[cfg(all(target_arch = "wasm32", feature = "tiny"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 pub mod args;
 pub mod decided;
 pub mod error;
@@ -20,10 +43,10 @@ pub mod voicemails;
 pub mod webhooks;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 use error::{Error, ErrorKind};
-use json::Value;
+use prelude::*;
 use request::{Config, Plan};
 
 /// Plans one operation from the arguments the JS skin sent (as JSON). `op` is the method's

@@ -2,6 +2,9 @@
 //! `iterate`, and the `since`/`until` date filter where the resource has one. Following `next`
 //! is `Plan::next` in `request.rs`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided::{self, Route};
 use crate::error::Error;

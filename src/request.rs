@@ -3,6 +3,9 @@
 //! same-origin rule that keeps the API key home, and the mapping of a response to a value or an
 //! error. No I/O happens here; `src/wasm/` performs what a `Plan` says.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided::{self, Route};
 use crate::error::{push_u64, Error, ErrorKind};

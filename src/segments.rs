@@ -3,6 +3,9 @@
 //!
 //! This predicts what a carrier does; it never changes or sends the text.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 #[derive(Clone, Copy, PartialEq)]
 #[cfg_attr(test, derive(Debug))]
 pub enum Encoding {
@@ -54,9 +57,9 @@ fn gsm_septets(c: char) -> Option<u32> {
         // The backtick is the one printable ASCII character with no GSM code.
         '`' => None,
         '\n' | '\r' | ' '..='~' => Some(1),
-        '£' | '¥' | 'è' | 'é' | 'ù' | 'ì' | 'ò' | 'Ç' | 'Ø' | 'ø' | 'Å' | 'å' | 'Δ' | 'Φ' | 'Γ' | 'Λ' | 'Ω'
-        | 'Π' | 'Ψ' | 'Σ' | 'Θ' | 'Ξ' | 'Æ' | 'æ' | 'ß' | 'É' | '¤' | '¡' | 'Ä' | 'Ö' | 'Ñ' | 'Ü' | '§' | '¿'
-        | 'ä' | 'ö' | 'ñ' | 'ü' | 'à' => Some(1),
+        '£' | '¥' | 'è' | 'é' | 'ù' | 'ì' | 'ò' | 'Ç' | 'Ø' | 'ø' | 'Å' | 'å' | 'Δ' | 'Φ' | 'Γ'
+        | 'Λ' | 'Ω' | 'Π' | 'Ψ' | 'Σ' | 'Θ' | 'Ξ' | 'Æ' | 'æ' | 'ß' | 'É' | '¤' | '¡' | 'Ä'
+        | 'Ö' | 'Ñ' | 'Ü' | '§' | '¿' | 'ä' | 'ö' | 'ñ' | 'ü' | 'à' => Some(1),
         _ => None,
     }
 }
@@ -66,7 +69,11 @@ fn gsm_septets(c: char) -> Option<u32> {
 /// Parts are counted by greedy filling, because a part never splits a GSM escape pair or a
 /// UTF-16 surrogate pair, so a part may carry one unit less than `per_segment`.
 pub fn count(text: &str) -> Segments {
-    let encoding = if text.chars().all(|c| gsm_septets(c).is_some()) { Encoding::Gsm7 } else { Encoding::Ucs2 };
+    let encoding = if text.chars().all(|c| gsm_septets(c).is_some()) {
+        Encoding::Gsm7
+    } else {
+        Encoding::Ucs2
+    };
     let width = |c: char| match encoding {
         Encoding::Gsm7 => gsm_septets(c).unwrap_or(1),
         Encoding::Ucs2 => c.len_utf16() as u32,
@@ -94,7 +101,13 @@ pub fn count(text: &str) -> Segments {
             used += w;
         }
     }
-    Segments { encoding, characters, segments: parts, per_segment: per, remaining: per.saturating_sub(used) }
+    Segments {
+        encoding,
+        characters,
+        segments: parts,
+        per_segment: per,
+        remaining: per.saturating_sub(used),
+    }
 }
 
 #[cfg(test)]
@@ -107,7 +120,15 @@ mod tests {
 
     #[test]
     fn gsm_lengths() {
-        for (n, segs) in [(1, 1), (160, 1), (161, 2), (306, 2), (307, 3), (459, 3), (460, 4)] {
+        for (n, segs) in [
+            (1, 1),
+            (160, 1),
+            (161, 2),
+            (306, 2),
+            (307, 3),
+            (459, 3),
+            (460, 4),
+        ] {
             let s = count(&rep("a", n));
             assert_eq!(s.encoding, Encoding::Gsm7);
             assert_eq!((s.characters, s.segments), (n as u32, segs), "{n}");
@@ -125,13 +146,25 @@ mod tests {
     #[test]
     fn empty_text() {
         let s = count("");
-        assert_eq!(s, Segments { encoding: Encoding::Gsm7, characters: 0, segments: 0, per_segment: 160, remaining: 160 });
+        assert_eq!(
+            s,
+            Segments {
+                encoding: Encoding::Gsm7,
+                characters: 0,
+                segments: 0,
+                per_segment: 160,
+                remaining: 160
+            }
+        );
     }
 
     #[test]
     fn extension_characters_count_double() {
         let s = count(&rep("{", 80));
-        assert_eq!((s.encoding, s.characters, s.segments), (Encoding::Gsm7, 160, 1));
+        assert_eq!(
+            (s.encoding, s.characters, s.segments),
+            (Encoding::Gsm7, 160, 1)
+        );
         let s = count(&rep("{", 81));
         assert_eq!((s.characters, s.segments), (162, 2));
         for c in ["^", "{", "}", "\\", "[", "~", "]", "|", "€", "\x0C"] {
@@ -172,7 +205,10 @@ mod tests {
     #[test]
     fn emoji_are_surrogate_pairs() {
         let s = count(&rep("😀", 35));
-        assert_eq!((s.encoding, s.characters, s.segments), (Encoding::Ucs2, 70, 1));
+        assert_eq!(
+            (s.encoding, s.characters, s.segments),
+            (Encoding::Ucs2, 70, 1)
+        );
         let s = count(&rep("😀", 36));
         assert_eq!((s.characters, s.segments), (72, 2));
     }
@@ -206,7 +242,10 @@ mod tests {
         assert_eq!(s.characters, 127);
         // One foreign character makes the whole text UCS-2, where every character is one unit.
         let s = count(&(rep("a", 100) + "ç"));
-        assert_eq!((s.encoding, s.characters, s.segments), (Encoding::Ucs2, 101, 2));
+        assert_eq!(
+            (s.encoding, s.characters, s.segments),
+            (Encoding::Ucs2, 101, 2)
+        );
         let s = count("€😀");
         assert_eq!((s.encoding, s.characters), (Encoding::Ucs2, 3));
     }

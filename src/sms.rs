@@ -1,6 +1,9 @@
 //! Text messages: sending ([SEEN] `POST /sms/send`) and history (newest first). Sending is not
 //! idempotent: the plan is marked unsafe to retry, and the wasm layer never re-sends it.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided;
 use crate::error::Error;

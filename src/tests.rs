@@ -1,6 +1,9 @@
 //! Whole-core tests: every operation's plan through `plan()`, as the JS skin calls it, and the
 //! contract's real example payloads through the shapes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::*;
 use crate::request::{interpret, Env, Response};
 

@@ -6,6 +6,9 @@
 //! days-from-civil), so no time library, no float parsing and no `core::fmt` ends up in the wasm.
 //! This module never reads a clock: "now" belongs to the caller.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// A since/until bound as the API's filter wants it, plus a key to order bounds by.
 #[derive(Clone, PartialEq)]
 #[cfg_attr(test, derive(Debug))]
@@ -96,7 +99,13 @@ fn digits(b: &[u8], i: usize, n: usize) -> Option<u32> {
 
 fn parse_stamp(s: &str) -> Result<Stamp<'_>, &'static str> {
     let b = s.as_bytes();
-    let (y, mo, d) = match (digits(b, 0, 4), b.get(4), digits(b, 5, 2), b.get(7), digits(b, 8, 2)) {
+    let (y, mo, d) = match (
+        digits(b, 0, 4),
+        b.get(4),
+        digits(b, 5, 2),
+        b.get(7),
+        digits(b, 8, 2),
+    ) {
         (Some(y), Some(b'-'), Some(mo), Some(b'-'), Some(d)) => (y as i64, mo, d),
         _ => return Err(SHAPE_MSG),
     };
@@ -105,7 +114,14 @@ fn parse_stamp(s: &str) -> Result<Stamp<'_>, &'static str> {
         if !date_ok {
             return Err("no such calendar date (month 1-12, day within the month)");
         }
-        return Ok(Stamp { y, mo, d, time: None, frac: "", zone: Zone::Absent });
+        return Ok(Stamp {
+            y,
+            mo,
+            d,
+            time: None,
+            frac: "",
+            zone: Zone::Absent,
+        });
     }
     if !matches!(b.get(10), Some(b' ' | b'T' | b't')) {
         return Err(SHAPE_MSG);
@@ -168,7 +184,14 @@ fn parse_stamp(s: &str) -> Result<Stamp<'_>, &'static str> {
     if h > 23 || mi > 59 || sec > 60 {
         return Err("time of day out of range (hour 0-23, minute 0-59, second 0-60)");
     }
-    Ok(Stamp { y, mo, d, time: Some((h, mi, sec)), frac, zone })
+    Ok(Stamp {
+        y,
+        mo,
+        d,
+        time: Some((h, mi, sec)),
+        frac,
+        zone,
+    })
 }
 
 /// Days and seconds-in-day of a stamp's instant in UTC.
@@ -178,7 +201,8 @@ fn utc_instant(st: &Stamp) -> (i64, u32) {
         Zone::Absent => 0,
         Zone::Offset(o) => o as i64,
     };
-    let total = days_from_civil(st.y, st.mo, st.d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64 - off;
+    let total =
+        days_from_civil(st.y, st.mo, st.d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64 - off;
     (total.div_euclid(86_400), total.rem_euclid(86_400) as u32)
 }
 
@@ -253,7 +277,11 @@ pub fn parse_bound(s: &str) -> Result<Bound, &'static str> {
     let mut api = String::with_capacity(19);
     if st.time.is_none() {
         push_date(&mut api, st.y, st.mo, st.d);
-        return Ok(Bound { api, key: (days_from_civil(st.y, st.mo, st.d), 0), date_only: true });
+        return Ok(Bound {
+            api,
+            key: (days_from_civil(st.y, st.mo, st.d), 0),
+            date_only: true,
+        });
     }
     let (days, secs) = utc_instant(&st);
     let (y, m, d) = civil_from_days(days);
@@ -262,12 +290,26 @@ pub fn parse_bound(s: &str) -> Result<Bound, &'static str> {
     }
     api.push(' ');
     push_clock(&mut api, secs / 3600, secs / 60 % 60, secs % 60);
-    Ok(Bound { api, key: (days, secs), date_only: false })
+    Ok(Bound {
+        api,
+        key: (days, secs),
+        date_only: false,
+    })
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const LONG_DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const LONG_DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn month_of(t: &str) -> Option<u32> {
     let i = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(t))?;
@@ -275,7 +317,9 @@ fn month_of(t: &str) -> Option<u32> {
 }
 
 fn is_day_name(t: &str) -> bool {
-    DAYS.iter().chain(LONG_DAYS.iter()).any(|d| d.eq_ignore_ascii_case(t))
+    DAYS.iter()
+        .chain(LONG_DAYS.iter())
+        .any(|d| d.eq_ignore_ascii_case(t))
 }
 
 /// One or two digits (asctime pads the day with a space, which the tokeniser already ate).
@@ -289,7 +333,14 @@ fn day_of(t: &str) -> Option<u32> {
 
 fn clock_of(t: &str) -> Option<u32> {
     let b = t.as_bytes();
-    match (b.len(), digits(b, 0, 2), b.get(2), digits(b, 3, 2), b.get(5), digits(b, 6, 2)) {
+    match (
+        b.len(),
+        digits(b, 0, 2),
+        b.get(2),
+        digits(b, 3, 2),
+        b.get(5),
+        digits(b, 6, 2),
+    ) {
         (8, Some(h), Some(b':'), Some(m), Some(b':'), Some(s)) if h < 24 && m < 60 && s <= 60 => {
             Some(h * 3600 + m * 60 + s)
         }
@@ -303,10 +354,13 @@ fn is_gmt(t: &str) -> bool {
 
 /// Parses an HTTP-date (IMF-fixdate, RFC 850 or asctime, as RFC 9110 requires a recipient to)
 /// into Unix milliseconds.
+// A closure, not `' '`: the char pattern's searcher drags a bounds-check panic, and with it
+// `core::fmt`, into the wasm.
+#[allow(clippy::manual_pattern_char_comparison)]
 pub fn parse_http_date(s: &str) -> Option<f64> {
     let mut t = [""; 6];
     let mut n = 0;
-    for tok in s.split(' ').filter(|t| !t.is_empty()) {
+    for tok in s.split(|c: char| c == ' ').filter(|t| !t.is_empty()) {
         *t.get_mut(n)? = tok;
         n += 1;
     }
@@ -320,9 +374,12 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     }
     let (y, m, d, secs) = match (n, comma) {
         // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-        (6, true) if is_gmt(t5) && t3.len() == 4 => {
-            (digits(t3.as_bytes(), 0, 4)? as i64, month_of(t2)?, day_of(t1)?, clock_of(t4)?)
-        }
+        (6, true) if is_gmt(t5) && t3.len() == 4 => (
+            digits(t3.as_bytes(), 0, 4)? as i64,
+            month_of(t2)?,
+            day_of(t1)?,
+            clock_of(t4)?,
+        ),
         // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
         (4, true) if is_gmt(t3) => {
             // Fixed positions: "06-Nov-94" (or a four-digit year).
@@ -336,7 +393,11 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
                 // Two-digit years: RFC 9110 says to read them as at most 50 years ahead.
                 9 => {
                     let yy = digits(b, 7, 2)? as i64;
-                    if yy < 70 { 2000 + yy } else { 1900 + yy }
+                    if yy < 70 {
+                        2000 + yy
+                    } else {
+                        1900 + yy
+                    }
                 }
                 11 => digits(b, 7, 4)? as i64,
                 _ => return None,
@@ -344,7 +405,12 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
             (y, m, d, clock_of(t2)?)
         }
         // asctime: "Sun Nov  6 08:49:37 1994"
-        (5, false) if t4.len() == 4 => (digits(t4.as_bytes(), 0, 4)? as i64, month_of(t1)?, day_of(t2)?, clock_of(t3)?),
+        (5, false) if t4.len() == 4 => (
+            digits(t4.as_bytes(), 0, 4)? as i64,
+            month_of(t1)?,
+            day_of(t2)?,
+            clock_of(t3)?,
+        ),
         _ => return None,
     };
     if !valid_date(y, m, d) {
@@ -375,32 +441,79 @@ mod tests {
 
     #[test]
     fn toky_format_becomes_iso() {
-        assert_eq!(normalize_timestamp("2017-06-27 19:24:10").as_deref(), Some("2017-06-27T19:24:10Z"));
-        assert_eq!(normalize_timestamp(" 2017-06-27 19:24:10 ").as_deref(), Some("2017-06-27T19:24:10Z"));
-        assert_eq!(normalize_timestamp("2017-06-27 19:24").as_deref(), Some("2017-06-27T19:24:00Z"));
+        assert_eq!(
+            normalize_timestamp("2017-06-27 19:24:10").as_deref(),
+            Some("2017-06-27T19:24:10Z")
+        );
+        assert_eq!(
+            normalize_timestamp(" 2017-06-27 19:24:10 ").as_deref(),
+            Some("2017-06-27T19:24:10Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2017-06-27 19:24").as_deref(),
+            Some("2017-06-27T19:24:00Z")
+        );
     }
 
     #[test]
     fn iso_utc_is_unchanged() {
-        for s in ["2017-06-27T19:24:10Z", "2017-06-27T19:24:10.123Z", "2016-12-31T23:59:60Z", "0000-01-01T00:00:00Z"] {
+        for s in [
+            "2017-06-27T19:24:10Z",
+            "2017-06-27T19:24:10.123Z",
+            "2016-12-31T23:59:60Z",
+            "0000-01-01T00:00:00Z",
+        ] {
             assert_eq!(normalize_timestamp(s).as_deref(), Some(s));
         }
-        assert_eq!(normalize_timestamp("2017-06-27t19:24:10z").as_deref(), Some("2017-06-27T19:24:10Z"));
-        assert_eq!(normalize_timestamp("2017-06-27T19:24:10+00:00").as_deref(), Some("2017-06-27T19:24:10Z"));
-        assert_eq!(normalize_timestamp("2017-06-27T19:24:10").as_deref(), Some("2017-06-27T19:24:10Z"));
+        assert_eq!(
+            normalize_timestamp("2017-06-27t19:24:10z").as_deref(),
+            Some("2017-06-27T19:24:10Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2017-06-27T19:24:10+00:00").as_deref(),
+            Some("2017-06-27T19:24:10Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2017-06-27T19:24:10").as_deref(),
+            Some("2017-06-27T19:24:10Z")
+        );
     }
 
     #[test]
     fn offsets_convert_to_utc() {
-        for s in ["2017-06-27T21:24:10+02:00", "2017-06-27T21:24:10+0200", "2017-06-27T21:24:10+02", "2017-06-27 21:24:10+02:00"] {
-            assert_eq!(normalize_timestamp(s).as_deref(), Some("2017-06-27T19:24:10Z"), "{s}");
+        for s in [
+            "2017-06-27T21:24:10+02:00",
+            "2017-06-27T21:24:10+0200",
+            "2017-06-27T21:24:10+02",
+            "2017-06-27 21:24:10+02:00",
+        ] {
+            assert_eq!(
+                normalize_timestamp(s).as_deref(),
+                Some("2017-06-27T19:24:10Z"),
+                "{s}"
+            );
         }
-        assert_eq!(normalize_timestamp("2017-06-27T21:24:10.5+02:00").as_deref(), Some("2017-06-27T19:24:10.5Z"));
+        assert_eq!(
+            normalize_timestamp("2017-06-27T21:24:10.5+02:00").as_deref(),
+            Some("2017-06-27T19:24:10.5Z")
+        );
         // Across day, month, year and leap-day boundaries.
-        assert_eq!(normalize_timestamp("2017-01-01T01:00:00+05:30").as_deref(), Some("2016-12-31T19:30:00Z"));
-        assert_eq!(normalize_timestamp("2016-02-28T20:00:00-05:00").as_deref(), Some("2016-02-29T01:00:00Z"));
-        assert_eq!(normalize_timestamp("2017-02-28T20:00:00-05:00").as_deref(), Some("2017-03-01T01:00:00Z"));
-        assert_eq!(normalize_timestamp("2017-12-31T23:30:00-0100").as_deref(), Some("2018-01-01T00:30:00Z"));
+        assert_eq!(
+            normalize_timestamp("2017-01-01T01:00:00+05:30").as_deref(),
+            Some("2016-12-31T19:30:00Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2016-02-28T20:00:00-05:00").as_deref(),
+            Some("2016-02-29T01:00:00Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2017-02-28T20:00:00-05:00").as_deref(),
+            Some("2017-03-01T01:00:00Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2017-12-31T23:30:00-0100").as_deref(),
+            Some("2018-01-01T00:30:00Z")
+        );
         // Leaving the four-digit years has no ISO form we emit.
         assert_eq!(normalize_timestamp("0000-01-01T00:00:00+01:00"), None);
         assert_eq!(normalize_timestamp("9999-12-31T23:59:59-01:00"), None);
@@ -409,17 +522,42 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_timestamp() {
         for s in [
-            "", "2017-06-27", "2017-06-27T", "2017-13-01 00:00:00", "2017-00-01 00:00:00", "2017-02-29 00:00:00",
-            "2017-04-31 00:00:00", "2017-06-27 24:00:00", "2017-06-27 23:60:00", "2017-06-27 23:59:61",
-            "2017-06-27 19:24:10+24:00", "2017-06-27 19:24:10+02:60", "2017-06-27 19:24:10.", "2017-06-27 19:24:10Zx",
-            "2017-06-27 19:24:10 GMT", "17-06-27 19:24:10", "2017/06/27 19:24:10", "2017-6-27 19:24:10",
-            "2017-06-27 1:24:10", "abc", "2017-06-27X19:24:10", "２017-06-27 19:24:10", "2017-06-27 19:24:10+",
-            "2017-06-27 19:24:10+2", "2017-06-27 19:24:10+02:0",
+            "",
+            "2017-06-27",
+            "2017-06-27T",
+            "2017-13-01 00:00:00",
+            "2017-00-01 00:00:00",
+            "2017-02-29 00:00:00",
+            "2017-04-31 00:00:00",
+            "2017-06-27 24:00:00",
+            "2017-06-27 23:60:00",
+            "2017-06-27 23:59:61",
+            "2017-06-27 19:24:10+24:00",
+            "2017-06-27 19:24:10+02:60",
+            "2017-06-27 19:24:10.",
+            "2017-06-27 19:24:10Zx",
+            "2017-06-27 19:24:10 GMT",
+            "17-06-27 19:24:10",
+            "2017/06/27 19:24:10",
+            "2017-6-27 19:24:10",
+            "2017-06-27 1:24:10",
+            "abc",
+            "2017-06-27X19:24:10",
+            "２017-06-27 19:24:10",
+            "2017-06-27 19:24:10+",
+            "2017-06-27 19:24:10+2",
+            "2017-06-27 19:24:10+02:0",
         ] {
             assert_eq!(normalize_timestamp(s), None, "{s:?}");
         }
-        assert_eq!(normalize_timestamp("2016-02-29 00:00:00").as_deref(), Some("2016-02-29T00:00:00Z"));
-        assert_eq!(normalize_timestamp("2000-02-29 00:00:00").as_deref(), Some("2000-02-29T00:00:00Z"));
+        assert_eq!(
+            normalize_timestamp("2016-02-29 00:00:00").as_deref(),
+            Some("2016-02-29T00:00:00Z")
+        );
+        assert_eq!(
+            normalize_timestamp("2000-02-29 00:00:00").as_deref(),
+            Some("2000-02-29T00:00:00Z")
+        );
         assert_eq!(normalize_timestamp("1900-02-29 00:00:00"), None);
     }
 
@@ -435,15 +573,36 @@ mod tests {
         assert!(!b.date_only);
         assert_eq!(b.key, (days_from_civil(2017, 6, 1), 0));
 
-        assert_eq!(parse_bound("2017-06-01 12:34:56").unwrap().api, "2017-06-01 12:34:56");
-        assert_eq!(parse_bound("2017-06-01T12:34:56.999").unwrap().api, "2017-06-01 12:34:56");
-        assert_eq!(parse_bound("2017-06-01T01:00:00+02:00").unwrap().api, "2017-05-31 23:00:00");
-        assert_eq!(parse_bound("2017-06-01T23:00:00-0130").unwrap().api, "2017-06-02 00:30:00");
-        assert_eq!(parse_bound("2016-12-31T23:59:60Z").unwrap().api, "2017-01-01 00:00:00");
+        assert_eq!(
+            parse_bound("2017-06-01 12:34:56").unwrap().api,
+            "2017-06-01 12:34:56"
+        );
+        assert_eq!(
+            parse_bound("2017-06-01T12:34:56.999").unwrap().api,
+            "2017-06-01 12:34:56"
+        );
+        assert_eq!(
+            parse_bound("2017-06-01T01:00:00+02:00").unwrap().api,
+            "2017-05-31 23:00:00"
+        );
+        assert_eq!(
+            parse_bound("2017-06-01T23:00:00-0130").unwrap().api,
+            "2017-06-02 00:30:00"
+        );
+        assert_eq!(
+            parse_bound("2016-12-31T23:59:60Z").unwrap().api,
+            "2017-01-01 00:00:00"
+        );
         let k = parse_bound("2017-06-01T12:00:00Z").unwrap().key;
         assert_eq!(k, (days_from_civil(2017, 6, 1), 43_200));
-        assert!(parse_bound("2017-06-01").unwrap().key < parse_bound("2017-06-01 00:00:01").unwrap().key);
-        assert!(parse_bound("2017-06-02").unwrap().key > parse_bound("2017-06-01 23:59:59").unwrap().key);
+        assert!(
+            parse_bound("2017-06-01").unwrap().key
+                < parse_bound("2017-06-01 00:00:01").unwrap().key
+        );
+        assert!(
+            parse_bound("2017-06-02").unwrap().key
+                > parse_bound("2017-06-01 23:59:59").unwrap().key
+        );
 
         assert_eq!(parse_bound("yesterday"), Err(SHAPE_MSG));
         assert_eq!(parse_bound(""), Err(SHAPE_MSG));
@@ -460,13 +619,29 @@ mod tests {
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), want);
         assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), want);
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(1_445_412_480_000.0));
-        assert_eq!(parse_http_date("Thursday, 01-Jan-30 00:00:00 GMT"), Some(1_893_456_000_000.0));
+        assert_eq!(
+            parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(1_445_412_480_000.0)
+        );
+        assert_eq!(
+            parse_http_date("Thursday, 01-Jan-30 00:00:00 GMT"),
+            Some(1_893_456_000_000.0)
+        );
         for s in [
-            "", "120", "Sun, 06 Nov 1994 08:49:37", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 24:49:37 GMT", "Sun, 06 Nov 94 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
-            "Sun 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT extra", "Sun Nov 6 08:49 1994",
-            "Sunday, 06-Nov-94-1 08:49:37 GMT", "Sun, 06 Nov 1994 8:49:37 GMT", "Sun, 006 Nov 1994 08:49:37 GMT",
+            "",
+            "120",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun Nov 6 08:49 1994",
+            "Sunday, 06-Nov-94-1 08:49:37 GMT",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 006 Nov 1994 08:49:37 GMT",
         ] {
             assert_eq!(parse_http_date(s), None, "{s:?}");
         }
@@ -484,7 +659,13 @@ mod tests {
         for end in 0..=http.len() {
             let _ = parse_http_date(&http[..end]);
         }
-        for s in ["9999-99-99 99:99:99+99:99", "2017-06-27 19:24:10+", "2017-06-27 19:24:10-99", "é", "2017-06-27T19:24:10.\u{e9}"] {
+        for s in [
+            "9999-99-99 99:99:99+99:99",
+            "2017-06-27 19:24:10+",
+            "2017-06-27 19:24:10-99",
+            "é",
+            "2017-06-27T19:24:10.\u{e9}",
+        ] {
             let _ = normalize_timestamp(s);
             let _ = parse_bound(s);
             let _ = parse_http_date(s);

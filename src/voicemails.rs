@@ -1,6 +1,9 @@
 //! Voicemails [DOC operations, DECIDED paths and fields]: newest-first list, and one voicemail
 //! with its recording `url`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided;
 use crate::error::Error;

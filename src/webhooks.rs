@@ -1,5 +1,8 @@
 //! Webhooks [DOC create + events, SEEN list/delete]: one event per hook.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::args::{self, Obj};
 use crate::decided;
 use crate::error::Error;

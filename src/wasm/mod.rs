@@ -4,8 +4,11 @@
 //! and `setTimeout` sleeps — and converts values at the boundary. No business rules live here:
 //! what to send, whether to retry and what a response means are decided by the core.
 
-use std::cell::Cell;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::cell::Cell;
+use alloc::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
@@ -243,11 +246,16 @@ fn stop_error(plan: &Plan, why: u8, timeout_ms: u64, retries: u32) -> JsValue {
 /// The message of a JS exception (fetch's TypeError and the like), with the key scrubbed in
 /// case a custom fetch echoed request headers into it.
 fn js_message(e: &JsValue, cfg: &Config) -> String {
-    let m = Reflect::get(e, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .or_else(|| e.as_string())
-        .unwrap_or_default();
+    let text = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().and_then(|m| m.as_string());
+    let mut m = text(e, "message").or_else(|| e.as_string()).unwrap_or_default();
+    // Node's "fetch failed" says why only in its cause (ECONNREFUSED, ENOTFOUND, ...).
+    if let Some(cause) = Reflect::get(e, &"cause".into()).ok().filter(|c| c.is_object()) {
+        if let Some(why) = text(&cause, "code").or_else(|| text(&cause, "message")) {
+            m.push_str(" (");
+            m.push_str(&why);
+            m.push(')');
+        }
+    }
     let m = cfg.redact(&m);
     let mut out = String::from("the request failed before a response arrived");
     if !m.is_empty() {

@@ -1,0 +1,26 @@
+# toky-wasm. `make demo` and `make test` work on a fresh machine: both run `make setup` first.
+PORT ?= 8080
+SEED ?= 1
+
+.PHONY: setup build test demo bench mock clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@bash scripts/build.sh
+
+test: build
+	@bash tests/run.sh
+
+demo: build
+	@cargo build --release -q -p toky-mock
+	@echo "Open http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	@exec target/release/toky-mock --port $(PORT) --seed $(SEED) --www www --pkg pkg
+
+bench: build
+	@cargo build --release -q -p toky-mock
+	@node bench/run.mjs
+
+clean:
+	rm -rf target build pkg/*.js pkg/*.cjs pkg/*.wasm pkg/*.d.ts pkg/*.d.cts pkg/*.tgz node_modules
