@@ -32,7 +32,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT=120
-wasm_tests() { cargo test --quiet --target wasm32-unknown-unknown --test wasm "$@"; }
+wasm_tests() { cargo test --target wasm32-unknown-unknown --test wasm "$@"; }
 suite "wasm-bindgen-test in Node" wasm_tests
 suite "wasm-bindgen-test in headless Chromium (cross-origin, CORS)" env WASM_BINDGEN_USE_BROWSER=1 bash -c "$(declare -f wasm_tests); wasm_tests"
 suite "wasm-bindgen-test in a Chromium service worker (the MV3 background path)" env WASM_BINDGEN_USE_SERVICE_WORKER=1 bash -c "$(declare -f wasm_tests); wasm_tests"

@@ -33,6 +33,17 @@ const MOCK: &str = match option_env!("TOKY_MOCK_URL") {
     None => "http://127.0.0.1:1",
 };
 
+/// Browsers (not Node) re-send a request themselves, POST included, when a reused keep-alive
+/// connection closes before any response byte; no fetch option prevents it. Fault counts for
+/// dropped connections are doubled there, and at most one browser-made resend is tolerated.
+fn in_browser() -> bool {
+    !Reflect::has(&js_sys::global(), &"process".into()).unwrap_or(false)
+}
+
+fn drops() -> u32 {
+    if in_browser() { 2 } else { 1 }
+}
+
 fn base() -> String {
     format!("{MOCK}/v1")
 }
@@ -200,7 +211,7 @@ async fn error_kinds() {
     fault(r#"{"route":"/agents","status":503}"#).await;
     let e = call_opts(&c, "agents.list", "{}", no_retry, JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!((kind(&e), get(&e, "status").as_f64()), ("server".into(), Some(503.0)));
-    fault(r#"{"route":"/agents","kind":"drop_before"}"#).await;
+    fault(&format!(r#"{{"route":"/agents","kind":"drop_before","count":{}}}"#, drops())).await;
     let e = call_opts(&c, "agents.list", "{}", no_retry, JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!(kind(&e), "network");
     fault(r#"{"route":"/agents","kind":"invalid_json"}"#).await;
@@ -243,7 +254,7 @@ async fn abort_stops_the_call_even_while_it_hangs() {
 async fn abort_during_backoff() {
     reset().await;
     let c = client();
-    fault(r#"{"route":"/agents","status":503,"retry_after":30,"count":5}"#).await;
+    fault(r#"{"route":"/agents","status":503,"retry_after":20,"count":5}"#).await;
     let ctl = Controller::new();
     let cb = Closure::<dyn FnMut()>::new({
         let ctl: Controller = JsValue::from(&ctl).unchecked_into();
@@ -253,7 +264,7 @@ async fn abort_during_backoff() {
     let started = js_sys::Date::now();
     let e = call_opts(&c, "agents.list", "{}", "{}", ctl.signal()).await.unwrap_err();
     assert_eq!(kind(&e), "aborted");
-    assert!(js_sys::Date::now() - started < 5_000.0, "the 30 s Retry-After sleep was cut short");
+    assert!(js_sys::Date::now() - started < 5_000.0, "the 20 s Retry-After sleep was cut short");
 }
 
 #[wasm_bindgen_test]
@@ -274,19 +285,21 @@ async fn retries_get_but_never_resends_an_sms() {
     let numbers = control("GET", "/__mock/numbers", None).await;
     let from = get(&get(&numbers, "sms_numbers"), "0").as_string().unwrap();
     control("DELETE", "/__mock/journal", None).await;
-    fault(r#"{"route":"/sms/send","kind":"drop_after"}"#).await;
+    fault(&format!(r#"{{"route":"/sms/send","kind":"drop_after","count":{}}}"#, drops())).await;
     let e = call(&c, "sms.send", &format!(r#"{{"input":{{"from":"{from}","to":"+14155550199","text":"exactly once"}}}}"#)).await.unwrap_err();
     assert_eq!(kind(&e), "network");
     assert_eq!(get(&e, "retries").as_f64(), Some(0.0));
-    assert_eq!(journal_count("POST", "/v1/sms/send").await, 1, "the SMS went out once");
+    let sent = journal_count("POST", "/v1/sms/send").await;
+    assert!(sent >= 1 && sent <= drops(), "the client sent the SMS once ({sent} arrived)");
     let history = call(&c, "sms.list", r#"{"query":{"limit":5}}"#).await.unwrap();
     let rows: js_sys::Array = get(&history, "results").unchecked_into();
-    assert_eq!(rows.iter().filter(|r| s(r, "text") == "exactly once").count(), 1);
+    let stored = rows.iter().filter(|r| s(r, "text") == "exactly once").count() as u32;
+    assert!(stored >= 1 && stored <= drops());
 
     fault(r#"{"route":"/sms/send","status":503}"#).await;
     let e = call(&c, "sms.send", &format!(r#"{{"input":{{"from":"{from}","to":"+14155550199","text":"again"}}}}"#)).await.unwrap_err();
     assert_eq!((kind(&e), get(&e, "retries").as_f64()), ("server".into(), Some(0.0)));
-    assert_eq!(journal_count("POST", "/v1/sms/send").await, 2);
+    assert_eq!(journal_count("POST", "/v1/sms/send").await, sent + 1, "a 503 on a POST is not retried");
 }
 
 #[wasm_bindgen_test]

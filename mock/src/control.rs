@@ -1,0 +1,595 @@
+//! The control API under `/__mock/` (no key needed).
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use crate::api::json_object;
+use crate::data::{self, is_e164, Cdr, Voicemail, SMS_NUMBERS};
+use crate::events::{self, EVENTS};
+use crate::state::{lock, App, Db, Fault, FaultKind, DEFAULT_API_KEY};
+use crate::time;
+use crate::util::{bad_request, base_url, created, not_found, ok, to_value};
+use crate::wav;
+
+type S = State<Arc<App>>;
+
+pub const MAX_EVENT_COUNT: u64 = 1000;
+
+/// Fields of `POST /__mock/events` that shape the record; any other field is copied
+/// verbatim into the webhook payload.
+const CONSUMED: [&str; 15] = [
+    "event",
+    "count",
+    "from_number",
+    "from",
+    "to_number",
+    "to",
+    "text",
+    "direction",
+    "agent",
+    "duration",
+    "state",
+    "disposition_code",
+    "web_call",
+    "callid",
+    "transcription",
+];
+
+/// First present field among `keys`, as a string (numbers and booleans are stringified).
+fn field(m: &Map<String, Value>, keys: &[&str]) -> Result<Option<String>, Response> {
+    for k in keys {
+        match m.get(*k) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(s)) => return Ok(Some(s.trim().to_string())),
+            Some(Value::Number(n)) => return Ok(Some(n.to_string())),
+            Some(Value::Bool(b)) => return Ok(Some(b.to_string())),
+            Some(_) => return Err(bad_request(format!("field `{k}` must be a string"))),
+        }
+    }
+    Ok(None)
+}
+
+fn phone_field(m: &Map<String, Value>, keys: &[&str]) -> Result<Option<String>, Response> {
+    match field(m, keys)? {
+        Some(p) if is_e164(&p) => Ok(Some(p)),
+        Some(p) => Err(bad_request(format!(
+            "invalid `{}` {p:?}: expected E.164 such as +15551234567",
+            keys[0]
+        ))),
+        None => Ok(None),
+    }
+}
+
+fn merge_extras(payload: &mut Map<String, Value>, m: &Map<String, Value>) {
+    for (k, v) in m {
+        if !CONSUMED.contains(&k.as_str()) {
+            payload.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+pub async fn events(State(app): S, headers: HeaderMap, body: Bytes) -> Response {
+    let m = match json_object(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let event = match m.get("event") {
+        Some(Value::String(e)) if EVENTS.contains(&e.as_str()) => e.clone(),
+        Some(Value::String(e)) => {
+            return bad_request(format!(
+                "unknown event {e:?} (one of: {})",
+                EVENTS.join(", ")
+            ))
+        }
+        _ => {
+            return bad_request(format!(
+                "field `event` is required (one of: {})",
+                EVENTS.join(", ")
+            ))
+        }
+    };
+    let count = match m.get("count") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        {
+            Some(n) if (1..=MAX_EVENT_COUNT).contains(&n) => Some(n),
+            _ => {
+                return bad_request(format!(
+                    "field `count` must be an integer from 1 to {MAX_EVENT_COUNT}"
+                ))
+            }
+        },
+    };
+    let base = base_url(&app, &headers);
+    let mut out = Vec::new();
+    for _ in 0..count.unwrap_or(1) {
+        let r = if event == "new_sms" {
+            simulate_sms(&app, &m)
+        } else {
+            simulate_call(&app, &event, &m, &base)
+        };
+        match r {
+            Ok(v) => out.push(v),
+            Err(r) => return r,
+        }
+    }
+    match count {
+        Some(_) => created(Value::Array(out)),
+        None => created(out.pop().unwrap_or(Value::Null)),
+    }
+}
+
+fn simulate_sms(app: &Arc<App>, m: &Map<String, Value>) -> Result<Value, Response> {
+    let direction = match field(m, &["direction"])?.as_deref() {
+        None | Some("inbound") => "inbound",
+        Some("outbound") => "outbound",
+        Some(d) => {
+            return Err(bad_request(format!(
+                "invalid direction {d:?} (inbound or outbound)"
+            )))
+        }
+    };
+    let from = phone_field(m, &["from_number", "from"])?;
+    let to = phone_field(m, &["to_number", "to"])?;
+    let text = field(m, &["text"])?;
+    if text.as_deref() == Some("") {
+        return Err(bad_request("field `text` must not be empty"));
+    }
+    let agent = field(m, &["agent"])?;
+    let sms = {
+        let mut db = app.db();
+        let gen = db.gen.clone();
+        let (customer, _, _) = gen.customer(&mut db.rng);
+        let text = match text {
+            Some(t) => t,
+            None => data::inbound_text(&mut db.rng),
+        };
+        let (from, to) = if direction == "inbound" {
+            (
+                from.unwrap_or(customer),
+                to.unwrap_or_else(|| SMS_NUMBERS[0].to_string()),
+            )
+        } else {
+            (
+                from.unwrap_or_else(|| SMS_NUMBERS[0].to_string()),
+                to.unwrap_or(customer),
+            )
+        };
+        db.add_sms(from, to, text, direction, agent)
+    };
+    let mut payload = match events::sms_payload(&sms) {
+        Value::Object(p) => p,
+        _ => Map::new(),
+    };
+    merge_extras(&mut payload, m);
+    let payload = Value::Object(payload);
+    events::fire(app, "new_sms", payload.clone());
+    Ok(json!({"event": "new_sms", "record": to_value(&sms), "payload": payload}))
+}
+
+fn disposition_for(state: &str) -> Option<&'static str> {
+    Some(match state {
+        "completed" => "200",
+        "missed" => "480",
+        "unsuccessful" => "486",
+        _ => return None,
+    })
+}
+
+fn simulate_call(
+    app: &Arc<App>,
+    event: &str,
+    m: &Map<String, Value>,
+    base: &str,
+) -> Result<Value, Response> {
+    let voicemail = event == "new_voicemail";
+    let direction = match field(m, &["direction"])?.as_deref() {
+        Some("inbound") => "inbound",
+        Some("outbound") => "outbound",
+        Some(d) => {
+            return Err(bad_request(format!(
+                "invalid direction {d:?} (inbound or outbound)"
+            )))
+        }
+        None if event.starts_with("outbound") => "outbound",
+        None => "inbound",
+    };
+    let inbound = direction == "inbound";
+    let from = phone_field(m, &["from_number", "from"])?;
+    let to = phone_field(m, &["to_number", "to"])?;
+    let agent = field(m, &["agent"])?;
+    let duration = field(m, &["duration"])?;
+    if let Some(d) = &duration {
+        if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) || d.len() > 6 {
+            return Err(bad_request(format!(
+                "invalid duration {d:?}: seconds as a non-negative integer"
+            )));
+        }
+    }
+    let disposition = match (field(m, &["disposition_code"])?, field(m, &["state"])?) {
+        (Some(d), _) => {
+            if d.len() != 3 || !d.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad_request(format!(
+                    "invalid disposition_code {d:?}: a 3-digit SIP-like code"
+                )));
+            }
+            d
+        }
+        (None, Some(s)) => match disposition_for(&s) {
+            Some(d) => d.to_string(),
+            None => {
+                return Err(bad_request(format!(
+                    "invalid state {s:?} (completed, missed or unsuccessful)"
+                )))
+            }
+        },
+        (None, None) if voicemail => "480".to_string(),
+        (None, None) => "200".to_string(),
+    };
+    let web_call = match field(m, &["web_call"])?.as_deref() {
+        None | Some("no") | Some("false") => "no",
+        Some("yes") | Some("true") => "yes",
+        Some(w) => {
+            return Err(bad_request(format!(
+                "invalid web_call {w:?} (\"yes\" or \"no\")"
+            )))
+        }
+    };
+    let callid = field(m, &["callid"])?;
+    let transcription = field(m, &["transcription"])?;
+
+    let mut db = app.db();
+    let answered = disposition == "200";
+    // An event for a call the mock already knows updates that call instead of adding one.
+    if let Some(id) = &callid {
+        if let Some(pos) = db.cdrs.iter().position(|c| &c.callid == id) {
+            if !voicemail {
+                let c = &mut db.cdrs[pos];
+                c.disposition_code = disposition.clone();
+                if let Some(d) = &duration {
+                    c.duration = d.clone();
+                }
+                if let Some(a) = &agent {
+                    c.agent_id = Some(data::agent_id(a));
+                }
+                c.has_recording = answered;
+                let c = c.clone();
+                return Ok(finish_call(app, db, event, c, None, m, base));
+            }
+        }
+    }
+    let gen = db.gen.clone();
+    let (customer, country, _) = gen.customer(&mut db.rng);
+    let ours = SMS_NUMBERS[0].to_string();
+    let (from, to) = if inbound {
+        (from.unwrap_or(customer), to.unwrap_or(ours))
+    } else {
+        (from.unwrap_or(ours), to.unwrap_or(customer))
+    };
+    let customer = if inbound { &from } else { &to };
+    let country = data::country_of_phone(customer)
+        .map(str::to_string)
+        .or(country);
+    let agent = match agent {
+        Some(a) => Some(a),
+        None if inbound && !answered => None,
+        None => {
+            let emails = data::agent_emails();
+            Some(db.rng.pick(&emails).to_string())
+        }
+    };
+    let duration: i64 = match duration {
+        Some(d) => d.parse().unwrap_or(0),
+        None if answered => db.rng.range(20, 300),
+        None => 0,
+    };
+    let ring = db.rng.range(3, 20);
+    let now = db.runtime_now();
+    let last = db.cdrs.last().map(|c| c.ts).unwrap_or(0);
+    let start = (now - ring - if voicemail { 0 } else { duration }).max(last);
+    let callid = callid.unwrap_or_else(|| data::callid(&mut db.rng));
+    let cdr = Cdr {
+        id: db.next_cdr_id.to_string(),
+        callid: callid.clone(),
+        from: from.clone(),
+        to_number: if inbound { None } else { Some(to.clone()) },
+        country,
+        caller_id_used: if inbound { None } else { Some(from.clone()) },
+        received_on_number: if inbound { Some(to.clone()) } else { None },
+        init_dt: time::fmt(start),
+        start_time: time::fmt(start),
+        end_time: time::fmt(start + ring + if voicemail { 0 } else { duration }),
+        duration: if voicemail {
+            "0".to_string()
+        } else {
+            duration.to_string()
+        },
+        agent_id: if voicemail {
+            None
+        } else {
+            agent.as_deref().map(data::agent_id)
+        },
+        to_agent: None,
+        direction: direction.to_string(),
+        web_call: web_call.to_string(),
+        disposition_code: disposition,
+        ivr_option_pressed: None,
+        ts: start,
+        has_recording: answered && !voicemail,
+    };
+    db.next_cdr_id += 1;
+    db.cdrs.push(cdr.clone());
+    let vm = if voicemail {
+        let vm_duration = if duration > 0 {
+            duration
+        } else {
+            db.rng.range(5, 90)
+        };
+        let transcription = match transcription {
+            Some(t) if t.is_empty() => Some(None),
+            Some(t) => Some(Some(t)),
+            None => Some(Some(data::transcription(&mut db.rng))),
+        };
+        let vm = Voicemail {
+            id: db.next_vm_id.to_string(),
+            callid,
+            from: from.clone(),
+            to: to.clone(),
+            agent,
+            duration: vm_duration.to_string(),
+            created_at: time::fmt(now),
+            transcription,
+            ts: now,
+        };
+        db.next_vm_id += 1;
+        db.voicemails.push(vm.clone());
+        Some(vm)
+    } else {
+        None
+    };
+    Ok(finish_call(app, db, event, cdr, vm, m, base))
+}
+
+fn finish_call(
+    app: &Arc<App>,
+    db: std::sync::MutexGuard<'_, Db>,
+    event: &str,
+    cdr: Cdr,
+    vm: Option<Voicemail>,
+    m: &Map<String, Value>,
+    base: &str,
+) -> Value {
+    let mut payload = match &vm {
+        Some(vm) => events::voicemail_payload(&db, &cdr, vm, base),
+        None => events::call_payload(&db, event, &cdr, base),
+    };
+    drop(db);
+    merge_extras(&mut payload, m);
+    let payload = Value::Object(payload);
+    events::fire(app, event, payload.clone());
+    match vm {
+        Some(vm) => {
+            let mut rec = to_value(&vm);
+            if let Value::Object(r) = &mut rec {
+                r.insert("url".into(), json!(events::audio_url(base, &vm.id)));
+            }
+            json!({"event": event, "record": rec, "cdr": to_value(&cdr), "payload": payload})
+        }
+        None => json!({"event": event, "record": to_value(&cdr), "payload": payload}),
+    }
+}
+
+// --- faults ----------------------------------------------------------------------------
+
+const FAULT_FIELDS: [&str; 7] = [
+    "route",
+    "method",
+    "status",
+    "retry_after",
+    "delay_ms",
+    "kind",
+    "count",
+];
+
+pub async fn fault_add(State(app): S, body: Bytes) -> Response {
+    let m = match json_object(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    for k in m.keys() {
+        if !FAULT_FIELDS.contains(&k.as_str()) {
+            return bad_request(format!(
+                "unknown field `{k}` (allowed: {})",
+                FAULT_FIELDS.join(", ")
+            ));
+        }
+    }
+    let route = match m.get("route") {
+        Some(Value::String(r)) => r.trim().to_string(),
+        _ => return bad_request(
+            "field `route` is required: a path after /v1 such as \"/agents\" or \"/contacts/*\"",
+        ),
+    };
+    let route = match route.strip_prefix("/v1") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            if rest.is_empty() {
+                "/".to_string()
+            } else {
+                rest.to_string()
+            }
+        }
+        _ => route,
+    };
+    if !route.starts_with('/') && route != "*" {
+        return bad_request(format!(
+            "invalid route {route:?}: must start with '/' (the path after /v1)"
+        ));
+    }
+    let route = if route == "*" {
+        "/*".to_string()
+    } else {
+        route
+    };
+    let method = match m.get("method") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Some(s.to_ascii_uppercase())
+        }
+        Some(_) => return bad_request("field `method` must be an HTTP method such as \"GET\""),
+    };
+    let num = |k: &str, max: u64| -> Result<Option<u64>, Response> {
+        match m.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => match v.as_u64() {
+                Some(n) if n <= max => Ok(Some(n)),
+                _ => Err(bad_request(format!(
+                    "field `{k}` must be an integer from 0 to {max}"
+                ))),
+            },
+        }
+    };
+    let status = match num("status", 599) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Some(s) = status {
+        if s < 100 {
+            return bad_request("field `status` must be an HTTP status from 100 to 599");
+        }
+    }
+    let delay_ms = match num("delay_ms", 600_000) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let count = match num("count", 1_000_000) {
+        Ok(Some(0)) => return bad_request("field `count` must be at least 1"),
+        Ok(c) => c.unwrap_or(1),
+        Err(r) => return r,
+    };
+    let retry_after = match m.get("retry_after") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) if HeaderValue::from_str(s).is_ok() => Some(s.clone()),
+        Some(_) => {
+            return bad_request(
+                "field `retry_after` must be a number of seconds or a header string",
+            )
+        }
+    };
+    let kind = match m.get("kind") {
+        None | Some(Value::Null) => {
+            if delay_ms.is_some() && status.is_none() {
+                FaultKind::Delay
+            } else {
+                FaultKind::Status
+            }
+        }
+        Some(Value::String(k)) => match FaultKind::parse(k) {
+            Some(k) => k,
+            None => {
+                return bad_request(format!(
+                    "unknown kind {k:?} (status, drop_before, drop_after, truncate, invalid_json, huge, hang, delay)"
+                ))
+            }
+        },
+        Some(_) => return bad_request("field `kind` must be a string"),
+    };
+    let fault = Fault {
+        id: app.next_id(),
+        route,
+        method,
+        kind,
+        status: status.unwrap_or(503) as u16,
+        retry_after,
+        delay_ms: delay_ms.unwrap_or(0),
+        count,
+    };
+    lock(&app.faults).push(fault.clone());
+    created(to_value(&fault))
+}
+
+pub async fn faults_list(State(app): S) -> Response {
+    let f = lock(&app.faults).clone();
+    ok(to_value(&f))
+}
+
+pub async fn faults_clear(State(app): S) -> Response {
+    let n = {
+        let mut f = lock(&app.faults);
+        let n = f.len();
+        f.clear();
+        n
+    };
+    ok(json!({"success": true, "cleared": n}))
+}
+
+// --- journal, reset, numbers, deliveries -------------------------------------------------
+
+pub async fn journal(State(app): S) -> Response {
+    let j = lock(&app.journal).clone();
+    ok(to_value(&j))
+}
+
+pub async fn journal_clear(State(app): S) -> Response {
+    lock(&app.journal).clear();
+    ok(json!({"success": true}))
+}
+
+pub async fn reset(State(app): S) -> Response {
+    app.reset();
+    ok(json!({"success": true}))
+}
+
+pub async fn numbers(State(app): S) -> Response {
+    if app.cfg.upstream.is_some() {
+        return ok(json!({"sms_numbers": [], "mode": "proxy"}));
+    }
+    let mut v = json!({"sms_numbers": SMS_NUMBERS});
+    if app.cfg.api_key == DEFAULT_API_KEY {
+        v["api_key_hint"] = json!(DEFAULT_API_KEY);
+    }
+    ok(v)
+}
+
+pub async fn deliveries(State(app): S) -> Response {
+    let d = lock(&app.deliveries).clone();
+    ok(to_value(&d))
+}
+
+pub async fn deliveries_clear(State(app): S) -> Response {
+    lock(&app.deliveries).clear();
+    ok(json!({"success": true}))
+}
+
+/// `GET /__mock/audio/<voicemail id or callid>.wav`
+pub async fn audio(State(app): S, Path(file): Path<String>) -> Response {
+    let Some(name) = file.strip_suffix(".wav") else {
+        return not_found(format!(
+            "no audio {file:?} (recordings are served as <id>.wav)"
+        ));
+    };
+    let known = {
+        let db = app.db();
+        db.voicemails.iter().any(|v| v.id == name)
+            || db.cdrs.iter().any(|c| c.callid == name && c.has_recording)
+    };
+    if !known {
+        return not_found(format!("no recording {name:?}"));
+    }
+    let mut r = Response::new(Body::from(wav::tone(name)));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    *r.status_mut() = StatusCode::OK;
+    r
+}

@@ -1,0 +1,379 @@
+//! Shared server state: the fake account's data plus the control-plane state (faults,
+//! journal, webhook deliveries).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::data::{self, Agent, Cdr, Contact, ContactGen, Sms, Voicemail};
+use crate::prng::{hash2, Rng};
+use crate::time;
+
+pub const DEFAULT_API_KEY: &str = "demo-key";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub seed: u64,
+    pub api_key: String,
+    pub contacts: usize,
+    pub www: Option<PathBuf>,
+    pub pkg: Option<PathBuf>,
+    /// Proxy mode: upstream base URL without a trailing slash, and the real key.
+    pub upstream: Option<String>,
+    pub upstream_key: Option<String>,
+}
+
+/// Locks a mutex, recovering from poisoning (a panicked request must not wedge the server).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Webhook {
+    pub id: String,
+    pub event: String,
+    pub hook_url: String,
+    pub created_at: String,
+}
+
+pub enum ContactLoc {
+    Seeded(usize),
+    Created(usize),
+}
+
+/// The fake account's data.
+pub struct Db {
+    pub gen: ContactGen,
+    pub agents: Vec<Agent>,
+    pub contact_overrides: HashMap<usize, Contact>,
+    pub created_contacts: Vec<Contact>,
+    pub created_index: HashMap<String, usize>,
+    /// Chronological (oldest first); lists are served newest first.
+    pub sms: Vec<Sms>,
+    pub cdrs: Vec<Cdr>,
+    pub voicemails: Vec<Voicemail>,
+    pub webhooks: Vec<Webhook>,
+    pub next_sms_id: u64,
+    pub next_cdr_id: u64,
+    pub next_vm_id: u64,
+    pub next_hook_id: u64,
+    last_runtime_ts: i64,
+    /// Randomness for runtime defaults (simulated events).
+    pub rng: Rng,
+}
+
+impl Db {
+    pub fn seeded(seed: u64, contacts: usize) -> Db {
+        let gen = ContactGen::new(seed, contacts);
+        let s = data::seed_events(seed, &gen);
+        Db {
+            agents: data::agents(seed),
+            gen,
+            contact_overrides: HashMap::new(),
+            created_contacts: Vec::new(),
+            created_index: HashMap::new(),
+            sms: s.sms,
+            cdrs: s.cdrs,
+            voicemails: s.voicemails,
+            webhooks: Vec::new(),
+            next_sms_id: s.next_sms_id,
+            next_cdr_id: s.next_cdr_id,
+            next_vm_id: s.next_vm_id,
+            next_hook_id: 1,
+            last_runtime_ts: time::WINDOW_END,
+            rng: Rng::new(hash2(seed, 0x2E57)),
+        }
+    }
+
+    /// "Now" for events created at runtime: the wall clock, but never before the seeded
+    /// window nor before the previous runtime event, so runtime events are always newest.
+    pub fn runtime_now(&mut self) -> i64 {
+        let t = time::now().max(self.last_runtime_ts);
+        self.last_runtime_ts = t;
+        t
+    }
+
+    pub fn contact_total(&self) -> usize {
+        self.gen.n + self.created_contacts.len()
+    }
+
+    pub fn contact_at(&self, pos: usize) -> Option<Contact> {
+        if pos < self.gen.n {
+            Some(
+                self.contact_overrides
+                    .get(&pos)
+                    .cloned()
+                    .unwrap_or_else(|| self.gen.contact(pos)),
+            )
+        } else {
+            self.created_contacts.get(pos - self.gen.n).cloned()
+        }
+    }
+
+    pub fn locate_contact(&self, phone: &str) -> Option<ContactLoc> {
+        if let Some(j) = self.created_index.get(phone) {
+            return Some(ContactLoc::Created(*j));
+        }
+        self.gen.index_of(phone).map(ContactLoc::Seeded)
+    }
+
+    pub fn contact(&self, phone: &str) -> Option<Contact> {
+        match self.locate_contact(phone)? {
+            ContactLoc::Seeded(i) => self.contact_at(i),
+            ContactLoc::Created(j) => self.created_contacts.get(j).cloned(),
+        }
+    }
+
+    pub fn put_contact(&mut self, loc: &ContactLoc, c: Contact) {
+        match loc {
+            ContactLoc::Seeded(i) => {
+                self.contact_overrides.insert(*i, c);
+            }
+            ContactLoc::Created(j) => {
+                if let Some(slot) = self.created_contacts.get_mut(*j) {
+                    *slot = c;
+                }
+            }
+        }
+    }
+
+    pub fn add_contact(&mut self, c: Contact) {
+        self.created_index
+            .insert(c.phone.clone(), self.created_contacts.len());
+        self.created_contacts.push(c);
+    }
+
+    pub fn add_sms(
+        &mut self,
+        from: String,
+        to: String,
+        text: String,
+        direction: &str,
+        agent: Option<String>,
+    ) -> Sms {
+        let ts = self.runtime_now();
+        let s = Sms {
+            id: self.next_sms_id.to_string(),
+            from,
+            to,
+            text,
+            direction: direction.to_string(),
+            agent,
+            created_at: time::fmt(ts),
+            ts,
+        };
+        self.next_sms_id += 1;
+        self.sms.push(s.clone());
+        s
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------------------
+
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    Status,
+    DropBefore,
+    DropAfter,
+    Truncate,
+    InvalidJson,
+    Huge,
+    Hang,
+    Delay,
+}
+
+impl FaultKind {
+    pub fn parse(s: &str) -> Option<FaultKind> {
+        Some(match s {
+            "status" => FaultKind::Status,
+            "drop_before" => FaultKind::DropBefore,
+            "drop_after" => FaultKind::DropAfter,
+            "truncate" => FaultKind::Truncate,
+            "invalid_json" => FaultKind::InvalidJson,
+            "huge" => FaultKind::Huge,
+            "hang" => FaultKind::Hang,
+            "delay" => FaultKind::Delay,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Status => "status",
+            FaultKind::DropBefore => "drop_before",
+            FaultKind::DropAfter => "drop_after",
+            FaultKind::Truncate => "truncate",
+            FaultKind::InvalidJson => "invalid_json",
+            FaultKind::Huge => "huge",
+            FaultKind::Hang => "hang",
+            FaultKind::Delay => "delay",
+        }
+    }
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Fault {
+    pub id: u64,
+    pub route: String,
+    pub method: Option<String>,
+    pub kind: FaultKind,
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub delay_ms: u64,
+    /// Remaining matching requests that will misbehave.
+    pub count: u64,
+}
+
+impl Fault {
+    /// `path` is the request path after `/v1` (e.g. `/contacts/%2B1555...`).
+    pub fn matches(&self, method: &str, path: &str, decoded: &str) -> bool {
+        if let Some(m) = &self.method {
+            if !m.eq_ignore_ascii_case(method) {
+                return false;
+            }
+        }
+        let route = self.route.as_str();
+        if let Some(prefix) = route.strip_suffix('*') {
+            path.starts_with(prefix) || decoded.starts_with(prefix)
+        } else {
+            let trim = |s: &str| -> String {
+                let t = s.trim_end_matches('/');
+                if t.is_empty() {
+                    "/".to_string()
+                } else {
+                    t.to_string()
+                }
+            };
+            trim(path) == trim(route) || trim(decoded) == trim(route)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Journal and deliveries
+// ---------------------------------------------------------------------------------------
+
+#[derive(Serialize, Clone, Debug)]
+pub struct JournalEntry {
+    #[serde(skip)]
+    pub seq: u64,
+    pub request_id: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub body: Option<String>,
+    pub status: Option<u16>,
+    pub handler_ran: bool,
+    pub fault: Option<&'static str>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Delivery {
+    pub id: u64,
+    pub event: String,
+    pub hook_id: String,
+    pub hook_url: String,
+    pub attempts: u32,
+    pub delivered: bool,
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub payload: Value,
+}
+
+pub const JOURNAL_CAP: usize = 100_000;
+
+pub struct App {
+    pub cfg: Config,
+    pub local_addr: SocketAddr,
+    pub db: Mutex<Db>,
+    pub faults: Mutex<Vec<Fault>>,
+    pub journal: Mutex<Vec<JournalEntry>>,
+    pub deliveries: Mutex<Vec<Delivery>>,
+    /// Bumped on reset, so background deliveries of an older state do not write into the new one.
+    pub generation: AtomicU64,
+    pub counter: AtomicU64,
+    pub request_counter: AtomicU64,
+    pub client: reqwest::Client,
+}
+
+impl App {
+    pub fn new(cfg: Config, local_addr: SocketAddr, client: reqwest::Client) -> App {
+        App {
+            db: Mutex::new(Db::seeded(cfg.seed, cfg.contacts)),
+            cfg,
+            local_addr,
+            faults: Mutex::new(Vec::new()),
+            journal: Mutex::new(Vec::new()),
+            deliveries: Mutex::new(Vec::new()),
+            generation: AtomicU64::new(0),
+            counter: AtomicU64::new(0),
+            request_counter: AtomicU64::new(0),
+            client,
+        }
+    }
+
+    pub fn db(&self) -> MutexGuard<'_, Db> {
+        lock(&self.db)
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// `req_<16 hex digits>`: a per-process counter.
+    pub fn next_request_id(&self) -> String {
+        format!(
+            "req_{:016x}",
+            self.request_counter.fetch_add(1, Ordering::Relaxed) + 1
+        )
+    }
+
+    pub fn reset(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        *self.db() = Db::seeded(self.cfg.seed, self.cfg.contacts);
+        lock(&self.faults).clear();
+        lock(&self.journal).clear();
+        lock(&self.deliveries).clear();
+    }
+
+    /// Takes (consumes one use of) the first fault matching this `/v1` request.
+    pub fn take_fault(&self, method: &str, path_after_v1: &str, decoded: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let pos = faults
+            .iter()
+            .position(|f| f.count > 0 && f.matches(method, path_after_v1, decoded))?;
+        let f = faults[pos].clone();
+        faults[pos].count -= 1;
+        if faults[pos].count == 0 {
+            faults.remove(pos);
+        }
+        Some(f)
+    }
+
+    pub fn journal_push(&self, mut e: JournalEntry) -> u64 {
+        let seq = self.next_id();
+        e.seq = seq;
+        let mut j = lock(&self.journal);
+        if j.len() >= JOURNAL_CAP {
+            j.remove(0);
+        }
+        j.push(e);
+        seq
+    }
+
+    pub fn journal_finish(&self, seq: u64, status: Option<u16>, handler_ran: bool) {
+        let mut j = lock(&self.journal);
+        if let Some(e) = j.iter_mut().rev().find(|e| e.seq == seq) {
+            e.status = status;
+            e.handler_ran = handler_ran;
+        }
+    }
+}
