@@ -55,6 +55,7 @@ writeFileSync(
 const dts = readFileSync(p("js/index.d.ts"), "utf8");
 writeFileSync(pkg("index.d.ts"), dts);
 writeFileSync(pkg("index.d.cts"), dts);
+writeFileSync(pkg("inline.d.ts"), dts);
 copyFileSync(p("README.md"), pkg("README.md"));
 
 // Size report: each entry alone and with everything it loads (what a user actually ships).
