@@ -14,8 +14,9 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 # 2. wasm-bindgen CLI + test runner, at exactly the version of the wasm-bindgen crate we build
-#    with (the pin in Cargo.toml). No --locked: its lockfile names crates newer than the registry.
-want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+#    with (Cargo.lock). No --locked: its lockfile names crates newer than the registry.
+want=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$want" ] || { echo "could not read the wasm-bindgen version from Cargo.lock" >&2; exit 1; }
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ] || ! command -v wasm-bindgen-test-runner >/dev/null; then
   say "installing wasm-bindgen-cli $want (about 2 minutes, once)"
@@ -33,7 +34,9 @@ fi
 #    benchmark), pinned by package-lock.json. Reinstalled only when the lockfile changed.
 if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.setup-stamp ]; then
   say "installing npm dev tools"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: this npm writes lockfiles without the other platforms' optional
+  # packages and `npm ci` then refuses them; install still honours the locked versions.
+  npm install --no-audit --no-fund --loglevel=error
   touch node_modules/.setup-stamp
 fi
 
