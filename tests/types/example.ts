@@ -1,0 +1,72 @@
+// Type-checked by `tsc --strict --noEmit` in `make test`: every method has precise parameter and
+// result types, and the @ts-expect-error lines prove that mistakes are type errors.
+import { Toky, TokyError, smsSegments } from "toky-wasm";
+import type { Agent, Contact, Page, SmsSent, Voicemail, CallRecord, Webhook, RawResponse, ErrorKind } from "toky-wasm";
+
+async function example(): Promise<void> {
+  const toky = new Toky({ apiKey: "k", baseUrl: "http://127.0.0.1:8080/v1", timeoutMs: 5000, maxRetries: 1 });
+  const ac = new AbortController();
+
+  const agents: Page<Agent> = await toky.agents.list();
+  const admin: boolean | null = agents.results[0].is_admin;
+  for await (const a of toky.agents.iterate({ pageSize: 50, max: 10, signal: ac.signal })) {
+    const email: string = a.email;
+  }
+
+  const c: Contact = await toky.contacts.get("+15551234567", { timeoutMs: 1000 });
+  await toky.contacts.create({ phone: "+15551234567", first_name: "Ada", country_code: "US" });
+  await toky.contacts.update("+15551234567", { company: "Acme" });
+  const page: Page<Contact> = await toky.contacts.list({ limit: 20, offset: 40 });
+
+  const sent: SmsSent = await toky.sms.send({ from: "+13055550100", to: "+15551234567", text: "hi", agent: "a@b.co" });
+  const segments: number = sent.segments;
+  await toky.sms.list({ since: "2026-11-01", until: new Date(), limit: 10 });
+
+  const vm: Voicemail & { url: string } = await toky.voicemails.get("vm-1");
+  const duration: number | null = vm.duration;
+  const cdrs: Page<CallRecord> = await toky.calls.list({ since: new Date(0) });
+  const code: number | null = cdrs.results[0].disposition_code;
+  const webCall: boolean | null = cdrs.results[0].web_call;
+  const { url } = await toky.calls.recording("abc");
+
+  const hook: Webhook = await toky.webhooks.create({ event: "new_sms", url: "https://example.com/h" });
+  await toky.webhooks.delete(hook.id);
+
+  const raw: RawResponse = await toky.request({ method: "POST", path: "/sms/send", body: { a: [1, "x"] }, query: { q: 1 } });
+  const status: number = raw.status;
+
+  const s = smsSegments("hello");
+  const enc: "GSM-7" | "UCS-2" = s.encoding;
+
+  try {
+    await toky.agents.list();
+  } catch (e) {
+    if (e instanceof TokyError) {
+      const k: ErrorKind = e.kind;
+      const st: number | null = e.status;
+      const f: string | null = e.field;
+    }
+  }
+
+  // @ts-expect-error unknown constructor option
+  new Toky({ apiKey: "k", apikey: "x" });
+  // @ts-expect-error apiKey is required
+  new Toky({});
+  // @ts-expect-error unknown query parameter
+  await toky.agents.list({ lmit: 5 });
+  // @ts-expect-error `since` is not a voicemail query
+  await toky.voicemails.list({ since: "2026-01-01" });
+  // @ts-expect-error unknown call option
+  await toky.contacts.get("+15551234567", { timeout: 5 });
+  // @ts-expect-error phone must be a string
+  await toky.contacts.get(15551234567);
+  // @ts-expect-error text is required
+  await toky.sms.send({ from: "+13055550100", to: "+15551234567" });
+  // @ts-expect-error unknown webhook event
+  await toky.webhooks.create({ event: "new_fax", url: "https://example.com/h" });
+  // @ts-expect-error contact patch has no phone
+  await toky.contacts.update("+15551234567", { phone: "+15550000000" });
+  // @ts-expect-error results are typed, not any
+  const n: number = agents.results[0].email;
+}
+void example;
