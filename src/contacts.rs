@@ -33,7 +33,7 @@ pub fn create(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
     args::only(input, &decided::CONTACT_CREATE_FIELDS)?;
     args::phone(input, "phone", true)?;
     args::email(input, "created_by", false)?;
-    let body = fields(input, &decided::CONTACT_CREATE_FIELDS)?;
+    let body = fields(input, &decided::CONTACT_CREATE_FIELDS, false)?;
     Ok(Plan::new(cfg, &decided::CONTACTS_CREATE, None, Decode::Object(CONTACT)).body(body))
 }
 
@@ -47,14 +47,23 @@ pub fn update(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
         m.push_str(&decided::CONTACT_UPDATE_FIELDS.join(", "));
         return Err(Error::field("patch", &m));
     }
-    let body = fields(patch, &decided::CONTACT_UPDATE_FIELDS)?;
+    let body = fields(patch, &decided::CONTACT_UPDATE_FIELDS, true)?;
     Ok(Plan::new(cfg, &decided::CONTACTS_UPDATE, phone, Decode::Object(CONTACT)).body(body))
 }
 
-/// Validates each given field by its meaning and writes them as the JSON body.
-fn fields(o: &Obj, allowed: &[&str]) -> Result<String, Error> {
+/// Validates each given field by its meaning and writes them as the JSON body. In an update,
+/// `null` clears a field (it is sent as `null`); a create has nothing to clear.
+fn fields(o: &Obj, allowed: &[&str], nulls_clear: bool) -> Result<String, Error> {
     let mut body = String::from("{");
     for key in allowed {
+        if nulls_clear && matches!(args::get(o, key), Some(json::Value::Null)) {
+            if body.len() > 1 {
+                body.push(',');
+            }
+            json::write_str(&mut body, key);
+            body.push_str(":null");
+            continue;
+        }
         let value = match *key {
             "phone" => args::phone(o, key, false)?.map(str::to_string),
             "email" | "created_by" => args::email(o, key, false)?.map(str::to_string),

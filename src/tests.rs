@@ -46,6 +46,14 @@ fn every_operation_plans() {
             true,
         ),
         (
+            "contacts.update",
+            "{\"phone\":\"+15551234567\",\"patch\":{\"city\":null}}",
+            "PUT",
+            "/contacts/%2B15551234567",
+            Some("{\"city\":null}"),
+            true,
+        ),
+        (
             "sms.send",
             "{\"input\":{\"from\":\"+15550000001\",\"to\":\"+15551234567\",\"text\":\"Hi \\\"you\\\" 😀\",\"agent\":\"a@b.co\"}}",
             "POST",
@@ -96,6 +104,7 @@ fn bad_input_names_the_field_and_sends_nothing() {
         ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"country_code\":\"USA\"}}", "country_code"),
         ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"first_name\":\"\"}}", "first_name"),
         ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"city\":7}}", "city"),
+        ("contacts.create", "{\"input\":{\"phone\":\"+15551234567\",\"city\":null}}", "city"),
         ("contacts.update", "{\"phone\":\"+15551234567\",\"patch\":{}}", "patch"),
         ("contacts.update", "{\"phone\":\"+15551234567\"}", "patch"),
         ("contacts.update", "{\"phone\":\"+15551234567\",\"patch\":{\"phone\":\"+15550000000\"}}", "phone"),
