@@ -88,7 +88,7 @@ impl Config {
     /// The URL of a route, with `seg` (if any) as its one encoded path segment.
     fn url(&self, route: &Route, seg: Option<&str>) -> String {
         let mut u = self.base();
-        match (route.path.split_once("{}"), seg) {
+        match (split2(route.path, "{}"), seg) {
             (Some((before, after)), Some(s)) => {
                 u.push_str(before);
                 encode_segment(&mut u, s);
@@ -102,10 +102,15 @@ impl Config {
     /// `text` with every occurrence of the key masked: for messages that come from outside the
     /// core (a custom fetch's exception) and so might echo request headers.
     pub fn redact(&self, text: &str) -> String {
-        if self.api_key.is_empty() {
-            return text.into();
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some((before, after)) = split2(rest, &self.api_key) {
+            out.push_str(before);
+            out.push_str("[redacted]");
+            rest = after;
         }
-        text.replace(self.api_key.as_str(), "[redacted]")
+        out.push_str(rest);
+        out
     }
 
     /// Whether `url` is under this client's base (same origin and base path): the only place
@@ -122,9 +127,20 @@ impl Config {
     }
 }
 
+/// `s` split around the first `sep`. A byte search rather than `str::split_once(&str)`, whose
+/// two-way searcher links panic formatting into the wasm (about 5 KB).
+pub fn split2<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let n = sep.len();
+    if n == 0 {
+        return None;
+    }
+    let i = s.as_bytes().windows(n).position(|w| w == sep.as_bytes())?;
+    Some((s.get(..i)?, s.get(i + n..)?))
+}
+
 /// `scheme://authority` (normalised) and the path after it.
 fn split_origin(url: &str) -> Option<(String, &str)> {
-    let (scheme, rest) = url.split_once("://")?;
+    let (scheme, rest) = split2(url, "://")?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
         return None;
@@ -158,7 +174,7 @@ fn split_base(url: &str) -> Option<(String, String)> {
 }
 
 fn host_of(origin: &str) -> &str {
-    let a = origin.split_once("://").map(|(_, a)| a).unwrap_or(origin);
+    let a = split2(origin, "://").map(|(_, a)| a).unwrap_or(origin);
     if a.starts_with('[') {
         return a.split_once(']').map(|(h, _)| h).unwrap_or(a);
     }
@@ -456,7 +472,7 @@ pub fn raw(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
     }
     let path_expected = "expected a path under baseUrl such as \"/agents\", or a full URL under baseUrl";
     let path = args::string(o, "path", true, path_expected)?.unwrap_or("");
-    let mut url = if path.contains("://") {
+    let mut url = if split2(path, "://").is_some() {
         if !cfg.owns(path) {
             return Err(Error::field("path", "points outside baseUrl; the API key is only ever sent to baseUrl's origin"));
         }
@@ -543,6 +559,17 @@ mod tests {
             Ok(Value::Obj(o)) => raw(&c, &o),
             _ => panic!("bad test input"),
         }
+    }
+
+    #[test]
+    fn split_and_redact() {
+        assert_eq!(split2("a://b://c", "://"), Some(("a", "b://c")));
+        assert_eq!(split2("abc", "://"), None);
+        assert_eq!(split2("é://ü", "://"), Some(("é", "ü")));
+        assert_eq!(split2("x", ""), None);
+        let c = cfg("http://h/v1");
+        assert_eq!(c.redact("key sk-secret and sk-secret."), "key [redacted] and [redacted].");
+        assert_eq!(c.redact("nothing"), "nothing");
     }
 
     #[test]
