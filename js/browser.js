@@ -7,4 +7,4 @@ import { setWasm } from "./skin.js";
 await init({ module_or_path: new URL("./toky_wasm_bg.wasm", import.meta.url) });
 setWasm(glue);
 
-export { Toky, TokyError, smsSegments } from "./skin.js";
+export { Toky, TokyError, smsSegments, parseWebhookEvent } from "./skin.js";

@@ -104,12 +104,13 @@ export interface ContactInput {
   created_by?: string;
 }
 
+/** Fields to change; `null` clears a field. */
 export interface ContactPatch {
-  first_name?: string;
-  last_name?: string;
-  email?: string;
-  company?: string;
-  city?: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  email?: string | null;
+  company?: string | null;
+  city?: string | null;
 }
 
 export interface SmsInput {
@@ -277,6 +278,116 @@ export declare class TokyError extends Error {
   };
 }
 
+/** Call events: every documented event except new_sms and new_voicemail. */
+export type CallEventName = "new_call" | "inbound_call_answered" | "inbound_call_ended" | "outbound_call" | "outbound_call_ended";
+
+/** The fields of a call event [DOC], normalised like list records. */
+export interface CallEventFields {
+  callid: string;
+  direction: "inbound" | "outbound" | (string & {});
+  web_call: boolean | null;
+  /** The agent's email. */
+  agent: string | null;
+  agent_name: string | null;
+  /** Seconds. */
+  duration: number | null;
+  state: "completed" | "unsuccessful" | "missed" | (string & {});
+  from_number: Phone | null;
+  to_number: Phone | null;
+  date: Timestamp | null;
+  record_url: string | null;
+  record_url_raw: string | null;
+  caller_name: string | null;
+  caller_email: string | null;
+  caller_country: string | null;
+  caller_phone_number: Phone | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  [field: string]: unknown;
+}
+
+export interface CallEvent extends CallEventFields {
+  event: CallEventName;
+}
+
+export interface VoicemailEvent extends CallEventFields {
+  event: "new_voicemail";
+  voicemail_id: string;
+  voicemail_url: string | null;
+}
+
+export interface SmsEvent {
+  event: "new_sms";
+  id: string;
+  from_number: Phone | null;
+  to_number: Phone | null;
+  text: string;
+  agent: string | null;
+  direction: "inbound" | "outbound" | (string & {});
+  date: Timestamp | null;
+  [field: string]: unknown;
+}
+
+/** What `parseWebhookEvent` returns for a documented event: switch on `event` to narrow. */
+export type WebhookEvent = SmsEvent | CallEvent | VoicemailEvent;
+
+/**
+ * An event name Toky may add later is not an error: it is returned with its fields normalised
+ * the same way. It is left out of `WebhookEvent` so that `switch (e.event)` narrows; in a
+ * `default:` branch, read it as `e as UnknownWebhookEvent`.
+ */
+export interface UnknownWebhookEvent {
+  event: string;
+  [field: string]: unknown;
+}
+
+export type WebhookEventOf<E extends string> = E extends "new_sms"
+  ? SmsEvent
+  : E extends "new_voicemail"
+    ? VoicemailEvent
+    : E extends CallEventName
+      ? CallEvent & { event: E }
+      : UnknownWebhookEvent;
+
+export interface ParseWebhookOptions {
+  /** The event this hook URL receives, for bodies without `event`. Differs from the body's: decode error. */
+  event?: WebhookEventName | (string & {});
+  /**
+   * The secret you put in the hook URL (`?token=...`). Toky signs nothing, so this is the one
+   * honest check: with `token`, `url` must carry it, or a TokyError of kind "auth" is thrown.
+   */
+  token?: string;
+  /** The URL the request was sent to: absolute, or path and query (Node's `req.url`). */
+  url?: string | URL;
+}
+
+/** A request body: text, bytes (UTF-8) or the object a body parser already made. */
+export type WebhookBody = string | Uint8Array | ArrayBuffer | ArrayBufferView | object;
+
+export interface WatchOptions extends CallOptions {
+  /** Time between polls, from 0 to 86400000. Default 10000. */
+  intervalMs?: number;
+  /** Also yield the records already there from this moment on (inclusive, to the second). */
+  since?: DateBound;
+  /** Resume after the last record a previous watcher yielded (its `cursor`). Not with `since`. */
+  cursor?: string;
+  /** Rows per request while paging back, 1 to 500. Default 50. */
+  pageSize?: number;
+}
+
+/**
+ * Yields each new record exactly once, oldest first. Stops when `signal` aborts (the loop ends
+ * normally, no error), on `break`/`return()`, or with the error of a non-transient failure;
+ * network, timeout, server and rate_limit failures are retried with backoff.
+ */
+export interface Watcher<T> extends AsyncIterableIterator<T> {
+  /** Pass as `cursor` to resume after the last record yielded; null until the start is known. */
+  readonly cursor: string | null;
+  next(): Promise<IteratorResult<T, undefined>>;
+  return(): Promise<IteratorResult<T, undefined>>;
+  [Symbol.asyncIterator](): Watcher<T>;
+}
+
 export interface Listing<T, Q> {
   list(query?: PageQuery & Q): Promise<Page<T>>;
   /** Every record, page by page, following `next` lazily. */
@@ -294,16 +405,26 @@ export declare class Toky {
   readonly sms: Listing<Sms, DateRange> & {
     /** Sends a text. Never retried automatically: an SMS is never sent twice. */
     send(input: SmsInput, options?: CallOptions): Promise<SmsSent>;
+    /** New text messages as they arrive (by polling), oldest first, each once. */
+    watch(options?: WatchOptions): Watcher<Sms>;
   };
   readonly voicemails: Listing<Voicemail, {}> & {
     get(id: string, options?: CallOptions): Promise<Voicemail & { url: string }>;
+    /** New voicemails as they arrive (by polling), oldest first, each once. */
+    watch(options?: WatchOptions): Watcher<Voicemail>;
   };
   readonly calls: Listing<CallRecord, DateRange> & {
     recording(callid: string, options?: CallOptions): Promise<Recording>;
+    /** New call records as they arrive (by polling), oldest first, each once. */
+    watch(options?: WatchOptions): Watcher<CallRecord>;
   };
   readonly webhooks: Listing<Webhook, {}> & {
     create(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
     delete(id: string, options?: CallOptions): Promise<Deleted>;
+    /** Like create, but returns the existing hook with the same event and URL if there is one. */
+    subscribe(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
+    /** Deletes a hook: true if it was deleted now, false if it was already gone. */
+    unsubscribe(hook: string | { id: string }, options?: CallOptions): Promise<boolean>;
   };
   /** The raw "Make an API call": any method and path under baseUrl, with the key added. */
   request(input: RawRequest, options?: CallOptions): Promise<RawResponse>;
@@ -311,3 +432,14 @@ export declare class Toky {
 
 /** How an SMS text is billed: encoding, billed characters and segments. */
 export declare function smsSegments(text: string): SmsSegments;
+
+/**
+ * Reads one webhook delivery into a typed event, normalised like list records. Throws a
+ * TokyError: "decode" for a body that is not a JSON object with an event name, "auth" when
+ * `token` is given and `url` does not carry it, "validation" for bad options.
+ */
+export declare function parseWebhookEvent<E extends WebhookEventName>(
+  body: WebhookBody,
+  options: ParseWebhookOptions & { event: E },
+): WebhookEventOf<E>;
+export declare function parseWebhookEvent(body: WebhookBody, options?: ParseWebhookOptions): WebhookEvent;

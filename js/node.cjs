@@ -8,3 +8,4 @@ skin.setWasm(glue);
 exports.Toky = skin.Toky;
 exports.TokyError = skin.TokyError;
 exports.smsSegments = skin.smsSegments;
+exports.parseWebhookEvent = skin.parseWebhookEvent;

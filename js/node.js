@@ -8,4 +8,4 @@ import { setWasm } from "./skin.js";
 initSync({ module: readFileSync(new URL("./toky_wasm_bg.wasm", import.meta.url)) });
 setWasm(glue);
 
-export { Toky, TokyError, smsSegments } from "./skin.js";
+export { Toky, TokyError, smsSegments, parseWebhookEvent } from "./skin.js";

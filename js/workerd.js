@@ -8,4 +8,4 @@ import { setWasm } from "./skin.js";
 initSync({ module: wasmModule });
 setWasm(glue);
 
-export { Toky, TokyError, smsSegments } from "./skin.js";
+export { Toky, TokyError, smsSegments, parseWebhookEvent } from "./skin.js";

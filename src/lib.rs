@@ -28,6 +28,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 pub mod args;
 pub mod decided;
 pub mod error;
+pub mod events;
 pub mod json;
 pub mod paging;
 pub mod request;
@@ -89,6 +90,11 @@ pub fn call_options(cfg: &Config, input: &str) -> Result<(u64, u64), Error> {
     let timeout = args::int(o, "timeoutMs", 1, 600_000)?.unwrap_or(cfg.timeout_ms);
     let retries = args::int(o, "maxRetries", 0, decided::MAX_RETRIES_LIMIT)?.unwrap_or(cfg.max_retries);
     Ok((timeout, retries))
+}
+
+/// `parseWebhookEvent(body, options)`: one webhook delivery as typed JSON (see `events`).
+pub fn parse_event_json(body: &str, options: &str) -> Result<String, Error> {
+    events::parse(body, options).map_err(|e| e.op("parseWebhookEvent"))
 }
 
 /// `smsSegments(text)` as JSON.

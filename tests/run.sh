@@ -41,8 +41,11 @@ suite "wasm-bindgen-test in Node" wasm_tests
 suite "wasm-bindgen-test in headless Chromium (cross-origin, CORS)" env WASM_BINDGEN_USE_BROWSER=1 bash -c "$(declare -f wasm_tests); wasm_tests"
 suite "wasm-bindgen-test in a Chromium service worker (the MV3 background path)" env WASM_BINDGEN_USE_SERVICE_WORKER=1 bash -c "$(declare -f wasm_tests); wasm_tests"
 
+# Each suite starts from the seeded state, without faults a previous suite left behind.
+reset_mock() { node -e 'fetch(process.argv[1] + "/__mock/reset", { method: "POST" }).then((r) => process.exit(r.ok ? 0 : 1))' "$TOKY_MOCK_URL"; }
 for extra in tests/suites/*.sh; do
   [ -e "$extra" ] || continue
+  reset_mock
   suite "$(sed -n 's/^# suite: //p' "$extra")" bash "$extra"
 done
 

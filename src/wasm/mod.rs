@@ -118,6 +118,15 @@ pub fn sms_segments(text: JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
+/// `parseWebhookEvent(body, options)`: the skin hands the body as text and the options as JSON.
+#[wasm_bindgen(js_name = parseWebhookEvent)]
+pub fn parse_webhook_event(body: &str, options: &str) -> Result<JsValue, JsValue> {
+    match crate::parse_event_json(body, options) {
+        Ok(json) => JSON::parse(&json),
+        Err(e) => Err(to_js(&e)),
+    }
+}
+
 const RUNNING: u8 = 0;
 const TIMED_OUT: u8 = 1;
 const ABORTED: u8 = 2;
