@@ -137,6 +137,10 @@ const ABORTED: u8 = 2;
 struct Guard {
     controller: AbortController,
     state: Rc<Cell<u8>>,
+    /// A fetch (or its body) is pending: only then does dropping the guard abort. Aborting a
+    /// finished call would build a DOMException and run fetch's listeners for nothing
+    /// (~45 µs a call in the benchmark).
+    in_flight: Cell<bool>,
     timer: JsValue,
     _on_timeout: Closure<dyn FnMut()>,
     on_abort: Option<(AbortSignal, Closure<dyn FnMut()>)>,
@@ -165,7 +169,7 @@ impl Guard {
             signal.add_event_listener("abort", f.as_ref().unchecked_ref());
             (signal, f)
         });
-        Guard { controller, state, timer, _on_timeout: on_timeout, on_abort }
+        Guard { controller, state, in_flight: Cell::new(false), timer, _on_timeout: on_timeout, on_abort }
     }
 
     fn stopped(&self) -> u8 {
@@ -191,7 +195,9 @@ impl Drop for Guard {
         if let Some((signal, f)) = &self.on_abort {
             signal.remove_event_listener("abort", f.as_ref().unchecked_ref());
         }
-        self.controller.abort();
+        if self.in_flight.get() {
+            self.controller.abort();
+        }
     }
 }
 
@@ -373,7 +379,9 @@ async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Resul
     let mut call = Call { inner, plan, timeout_ms, max_retries, deadline, retries: 0 };
     loop {
         let init = call.init(&init_json, &guard)?;
+        guard.in_flight.set(true);
         let reply = attempt(inner, &call.plan, &init).await;
+        guard.in_flight.set(false);
         match call.step(reply, &guard) {
             Step::Settle(result) => return result,
             Step::Retry(ms) => {
