@@ -184,3 +184,46 @@ fn segments_as_json() {
     assert_eq!(segments_json("hi"), "{\"encoding\":\"GSM-7\",\"characters\":2,\"segments\":1,\"perSegment\":160,\"remaining\":158}");
     assert!(segments_json("😀").starts_with("{\"encoding\":\"UCS-2\",\"characters\":2,\"segments\":1"));
 }
+
+/// The .d.ts is written by hand; this keeps it honest against the shapes the core normalises
+/// with: every field a shape converts must be declared in its interface with the type the
+/// conversion produces (booleans, numbers, ISO timestamps, string ids).
+#[test]
+fn dts_matches_shapes() {
+    use crate::json::{Kind, Shape};
+    let dts = include_str!("../js/index.d.ts");
+    let cases: &[(&str, Shape)] = &[
+        ("Agent", agents::AGENT),
+        ("Contact", contacts::CONTACT),
+        ("Sms", sms::SMS),
+        ("SmsSent", sms::SENT),
+        ("Voicemail", voicemails::VOICEMAIL),
+        ("CallRecord", calls::CDR),
+        ("Webhook", webhooks::WEBHOOK),
+    ];
+    for (name, shape) in cases {
+        let start = dts
+            .find(&format!("export interface {name} {{"))
+            .unwrap_or_else(|| panic!("interface {name} is missing from js/index.d.ts"));
+        let body = &dts[start..];
+        let body = &body[..body.find("\n}").unwrap()];
+        for (field, kind) in shape.iter() {
+            let line = body
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with(&format!("{field}:")) || l.starts_with(&format!("{field}?:")))
+                .unwrap_or_else(|| panic!("{name}.{field} is normalised by the core but not declared"));
+            let ty = line.split_once(':').unwrap().1.trim().trim_end_matches(';');
+            let want = match kind {
+                Kind::Bool => "boolean",
+                Kind::Num => "number",
+                Kind::Time => "Timestamp",
+                Kind::Id => "string",
+            };
+            assert!(
+                ty.split('|').map(str::trim).any(|t| t == want) && !ty.contains("any"),
+                "{name}.{field} is declared `{ty}`, but the core produces {want}"
+            );
+        }
+    }
+}
