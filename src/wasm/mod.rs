@@ -280,89 +280,6 @@ fn js_message(e: &JsValue, cfg: &Config) -> String {
     out
 }
 
-/// What to do after an attempt: sleep and retry, or settle the call.
-enum Step {
-    Retry(f64),
-    Settle(Result<JsValue, JsValue>),
-}
-
-/// Everything between two awaits, kept out of the async state machine (which would otherwise
-/// inline it at each await point).
-struct Call<'a> {
-    inner: &'a Inner,
-    plan: Plan,
-    timeout_ms: u64,
-    max_retries: u64,
-    deadline: f64,
-    retries: u32,
-}
-
-impl Call<'_> {
-    #[inline(never)]
-    fn init(&self, init_json: &str, guard: &Guard) -> Result<JsValue, JsValue> {
-        let init = JSON::parse(init_json)?;
-        Reflect::set(&init, &"signal".into(), &guard.controller.signal())?;
-        Ok(init)
-    }
-
-    #[inline(never)]
-    fn step(&mut self, reply: Result<Reply, JsValue>, guard: &Guard) -> Step {
-        if guard.stopped() != RUNNING {
-            return Step::Settle(Err(stop_error(&self.plan, guard.stopped(), self.timeout_ms, self.retries)));
-        }
-        let failure = match &reply {
-            Ok(r) if (200..300).contains(&r.status) => None,
-            Ok(r) => Some(Failure::Status(r.status)),
-            Err(_) => Some(Failure::Network),
-        };
-        if let Some(failure) = failure {
-            let now = js_sys::Date::now();
-            let decision = decide(&Situation {
-                retry_safe: self.plan.retry_safe,
-                retries: self.retries as u64,
-                max_retries: self.max_retries,
-                failure,
-                retry_after: reply.as_ref().ok().and_then(|r| r.retry_after.as_deref()),
-                now_ms: now,
-                remaining_ms: self.deadline - now,
-                random: js_sys::Math::random(),
-            });
-            if let Decision::RetryAfterMs(ms) = decision {
-                return Step::Retry(ms);
-            }
-        }
-        let result = match reply {
-            Ok(r) => {
-                let res = Response {
-                    status: r.status,
-                    body: &r.body,
-                    request_id: r.request_id,
-                    headers_json: r.headers_json.as_deref(),
-                };
-                interpret(&self.plan, &res).map(|out| out.json)
-            }
-            Err(js) => Err(Error::new(ErrorKind::Network, js_message(&js, &self.inner.cfg)).op(self.plan.op)),
-        };
-        Step::Settle(match result {
-            Ok(json) => JSON::parse(&json),
-            Err(mut e) => {
-                e.retries = self.retries;
-                Err(to_js(&e))
-            }
-        })
-    }
-
-    /// After a backoff sleep: `Some(error)` if the call was stopped meanwhile.
-    #[inline(never)]
-    fn woke(&mut self, guard: &Guard) -> Option<JsValue> {
-        if guard.stopped() != RUNNING {
-            return Some(stop_error(&self.plan, guard.stopped(), self.timeout_ms, self.retries));
-        }
-        self.retries += 1;
-        None
-    }
-}
-
 async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Result<JsValue, JsValue> {
     let (timeout_ms, max_retries) = crate::call_options(&inner.cfg, options).map_err(|e| to_js(&e.op(plan.op)))?;
     let caller: Option<AbortSignal> = if signal.is_undefined() || signal.is_null() {
@@ -374,22 +291,62 @@ async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Resul
         return Err(stop_error(&plan, ABORTED, timeout_ms, 0));
     }
     let guard = Guard::new(timeout_ms as f64, caller);
-    let init_json = plan.init_json(&inner.cfg);
     let deadline = js_sys::Date::now() + timeout_ms as f64;
-    let mut call = Call { inner, plan, timeout_ms, max_retries, deadline, retries: 0 };
+    let init_json = plan.init_json(&inner.cfg);
+    let mut retries: u32 = 0;
     loop {
-        let init = call.init(&init_json, &guard)?;
+        let init = JSON::parse(&init_json)?;
+        Reflect::set(&init, &"signal".into(), &guard.controller.signal())?;
         guard.in_flight.set(true);
-        let reply = attempt(inner, &call.plan, &init).await;
+        let reply = attempt(inner, &plan, &init).await;
         guard.in_flight.set(false);
-        match call.step(reply, &guard) {
-            Step::Settle(result) => return result,
-            Step::Retry(ms) => {
+        if guard.stopped() != RUNNING {
+            return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
+        }
+        let failure = match &reply {
+            Ok(r) if (200..300).contains(&r.status) => None,
+            Ok(r) => Some(Failure::Status(r.status)),
+            Err(_) => Some(Failure::Network),
+        };
+        if let Some(failure) = failure {
+            let now = js_sys::Date::now();
+            let decision = decide(&Situation {
+                retry_safe: plan.retry_safe,
+                retries: retries as u64,
+                max_retries,
+                failure,
+                retry_after: reply.as_ref().ok().and_then(|r| r.retry_after.as_deref()),
+                now_ms: now,
+                remaining_ms: deadline - now,
+                random: js_sys::Math::random(),
+            });
+            if let Decision::RetryAfterMs(ms) = decision {
                 guard.sleep(ms).await;
-                if let Some(e) = call.woke(&guard) {
-                    return Err(e);
+                if guard.stopped() != RUNNING {
+                    return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
                 }
+                retries += 1;
+                continue;
             }
         }
+        let result = match reply {
+            Ok(r) => {
+                let res = Response {
+                    status: r.status,
+                    body: &r.body,
+                    request_id: r.request_id,
+                    headers_json: r.headers_json.as_deref(),
+                };
+                interpret(&plan, &res).map(|out| out.json)
+            }
+            Err(js) => Err(Error::new(ErrorKind::Network, js_message(&js, &inner.cfg)).op(plan.op)),
+        };
+        return match result {
+            Ok(json) => JSON::parse(&json),
+            Err(mut e) => {
+                e.retries = retries;
+                Err(to_js(&e))
+            }
+        };
     }
 }
