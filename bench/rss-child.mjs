@@ -24,7 +24,8 @@ if (who == "toky") {
   const { readFileSync } = await import("node:fs");
   const glue = await import(new URL("../pkg/glue.js", import.meta.url));
   const { setWasm, Toky } = await import(new URL("../pkg/skin.js", import.meta.url));
-  wasmMemory = glue.initSync({ module: readFileSync(new URL("../pkg/toky_wasm_bg.wasm", import.meta.url)) }).memory ?? null;
+  // The export names are minified: find the memory by type.
+  wasmMemory = Object.values(glue.initSync({ module: readFileSync(new URL("../pkg/toky_wasm_bg.wasm", import.meta.url)) })).find((v) => v instanceof WebAssembly.Memory) ?? null;
   setWasm(glue);
   const toky = new Toky({ apiKey: "demo-key", baseUrl: base });
   records = toky.contacts.iterate({ pageSize: 500, max: N });

@@ -13,7 +13,10 @@ wasm-bindgen "$raw" --out-dir build/glue/node --target nodejs --no-typescript
 cmp -s build/glue/web/toky_wasm_bg.wasm build/glue/node/toky_wasm_bg.wasm || {
   echo "wasm-bindgen emitted different .wasm bytes per target; one shared .wasm is not possible" >&2; exit 1; }
 # -Oz for size; names and producers stripped here rather than by cargo (wasm-bindgen needs them).
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# Import, export and module names are minified too (wasm-bindgen's are ~50 hashed names like
+# `__wbg_fetch_7bc3…`, ~3 KB that compress badly in both files); wasm-opt prints the mapping and
+# scripts/pack.mjs renames them in the glue to match.
+node_modules/.bin/wasm-opt -Oz --minify-imports-and-exports-and-modules --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --strip-debug --strip-producers build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm
+  --strip-debug --strip-producers build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm > build/glue/names.json
 node scripts/pack.mjs

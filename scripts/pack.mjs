@@ -4,6 +4,8 @@
 import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { transformSync } from "esbuild";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 const root = new URL("../", import.meta.url);
 const p = (f) => new URL(f, root);
@@ -17,11 +19,34 @@ const min = (code, format) => transformSync(code, { minify: true, format, target
 
 const wasm = readFileSync(p("build/glue/toky_wasm_bg.wasm"));
 writeFileSync(pkg("toky_wasm_bg.wasm"), wasm);
-writeFileSync(pkg("glue.js"), min(readFileSync(p("build/glue/web/toky_wasm.js"), "utf8"), "esm"));
+
+// wasm-opt minified the wasm's import, export and module names (scripts/build.sh) and printed
+// the mapping; the glue gets the same renaming. Imports are keys of the imports object, exports
+// are read as `wasm.NAME`. Checked against the module itself, so a wasm-bindgen update that
+// changes the glue's shape fails the build instead of shipping a glue that cannot link.
+const renamed = JSON.parse(readFileSync(p("build/glue/names.json"), "utf8"));
+const word = (s) => new RegExp(`(?<![\\w$])${s.replace(/[.$]/g, "\\$&")}(?![\\w$])`, "g");
+const linked = WebAssembly.Module.imports(new WebAssembly.Module(wasm));
+const modules = [...new Set(linked.map((i) => i.module))];
+if (modules.length != 1) throw new Error(`expected one import module, found ${modules.join(", ")}`);
+function rename(glue, flavour) {
+  for (const [module, name, to] of renamed.imports) {
+    if (!word(name).test(glue)) throw new Error(`${flavour} glue: import ${name} not found`);
+    glue = glue.replace(word(name), to);
+  }
+  for (const [module] of renamed.imports) glue = glue.replaceAll(JSON.stringify(module), JSON.stringify(modules[0]));
+  for (const [name, to] of renamed.exports) glue = glue.replace(new RegExp(`\\bwasm\\.${name}\\b`, "g"), "wasm." + to);
+  const left = glue.match(/\bwasm\.[A-Za-z_]\w{2,}/) ?? glue.match(/__wbg_\w+_[0-9a-f]{16}\b/);
+  if (left) throw new Error(`${flavour} glue: ${left[0]} was not renamed`);
+  return glue;
+}
+writeFileSync(pkg("glue.js"), min(rename(readFileSync(p("build/glue/web/toky_wasm.js"), "utf8"), "web"), "esm"));
 // The nodejs glue finds the .wasm by its file name beside it: the same shared file.
 const nodeGlue = readFileSync(p("build/glue/node/toky_wasm.js"), "utf8");
 if (!nodeGlue.includes("toky_wasm_bg.wasm")) throw new Error("nodejs glue no longer names toky_wasm_bg.wasm");
-writeFileSync(pkg("glue.cjs"), min(nodeGlue, "cjs"));
+writeFileSync(pkg("glue.cjs"), min(rename(nodeGlue, "nodejs"), "cjs"));
+// Instantiating the nodejs glue links every import: a name the renaming missed fails here.
+createRequire(import.meta.url)(fileURLToPath(pkg("glue.cjs")));
 
 for (const f of ["node.js", "node.cjs", "browser.js", "workerd.js"]) copyFileSync(p("js/" + f), pkg(f));
 

@@ -15,7 +15,7 @@ pub(crate) mod prelude {
 
 #[cfg(all(target_arch = "wasm32", feature = "tiny"))]
 #[global_allocator]
-static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOC: heap::global::Global = heap::global::Global::new();
 
 /// A panic is a bug, never a response to input; trapping without formatting a message keeps
 /// core::fmt out of the binary.
@@ -29,6 +29,7 @@ pub mod args;
 pub mod decided;
 pub mod error;
 pub mod events;
+pub mod heap;
 pub mod json;
 pub mod paging;
 pub mod request;
