@@ -105,7 +105,9 @@ export class Toky {
     if (fetch != null && typeof fetch != "function") throw invalid("fetch", "expected a fetch function", op);
     let c;
     try {
-      c = this.#c = new w.Client(enc(rest, op), fetch);
+      // A web page's main thread (not a worker, not a server runtime): where an api.toky.co
+      // baseUrl would hand the key to every visitor, so the core refuses it (see allowBrowser).
+      c = this.#c = new w.Client(enc(rest, op), fetch, typeof document != "undefined" && typeof window != "undefined");
     } catch (e) {
       throw wrap(e, op);
     }

@@ -5,18 +5,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm --features tiny
+# Source paths end up in the wasm (panic locations that cannot be optimised away); remapping them
+# keeps the file free of this machine's paths and the same on every machine.
+remap="--remap-path-prefix=$PWD/="
+for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do remap="$remap --remap-path-prefix=$d="; done
+RUSTFLAGS="${RUSTFLAGS:-} $remap" cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm --features tiny
 raw=target/wasm32-unknown-unknown/release/toky_wasm.wasm
 rm -rf build/glue && mkdir -p build/glue/web build/glue/node
 wasm-bindgen "$raw" --out-dir build/glue/web --target web --no-typescript --omit-default-module-path
 wasm-bindgen "$raw" --out-dir build/glue/node --target nodejs --no-typescript
 cmp -s build/glue/web/toky_wasm_bg.wasm build/glue/node/toky_wasm_bg.wasm || {
   echo "wasm-bindgen emitted different .wasm bytes per target; one shared .wasm is not possible" >&2; exit 1; }
-# -Oz for size; names and producers stripped here rather than by cargo (wasm-bindgen needs them).
-# Import, export and module names are minified too (wasm-bindgen's are ~50 hashed names like
+# -Oz (repeated while it still shrinks) for size; names and producers stripped here rather than
+# by cargo (wasm-bindgen needs them). Then, in a separate run so the mapping is printed once,
+# import, export and module names are minified (wasm-bindgen's are ~50 hashed names like
 # `__wbg_fetch_7bc3…`, ~3 KB that compress badly in both files); wasm-opt prints the mapping and
 # scripts/pack.mjs renames them in the glue to match.
-node_modules/.bin/wasm-opt -Oz --minify-imports-and-exports-and-modules --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --strip-debug --strip-producers build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm > build/glue/names.json
+features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
+node_modules/.bin/wasm-opt -Oz --converge $features --strip-debug --strip-producers \
+  build/glue/web/toky_wasm_bg.wasm -o build/glue/opt.wasm
+node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules $features \
+  build/glue/opt.wasm -o build/glue/toky_wasm_bg.wasm > build/glue/names.json
 node scripts/pack.mjs

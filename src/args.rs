@@ -27,7 +27,7 @@ pub fn only(obj: &Obj, allowed: &[&str]) -> Result<(), Error> {
     for (k, _) in obj {
         if !allowed.contains(&k.as_str()) {
             let mut m = String::from("unknown field; expected one of ");
-            m.push_str(&allowed.join(", "));
+            crate::error::push_joined(&mut m, allowed, ", ");
             return Err(Error::field(k, &m));
         }
     }
@@ -51,10 +51,10 @@ pub fn got(expected: &str, v: Option<&Value>) -> String {
             } else {
                 // Quote short values so the caller sees what was wrong; long ones (message
                 // texts, pasted blobs) only by kind.
-                let short: String = s.chars().take(41).collect();
-                if short.len() < s.len() || short.chars().count() > 40 {
+                let n = crate::error::char_count(s);
+                if n > 40 {
                     m.push_str("a string of ");
-                    crate::error::push_u64(&mut m, s.chars().count() as u64);
+                    crate::error::push_u64(&mut m, n as u64);
                     m.push_str(" characters");
                 } else {
                     crate::json::write_str(&mut m, s);
@@ -88,7 +88,7 @@ pub fn text<'a>(obj: &'a Obj, key: &str, required: bool, max: usize) -> Result<O
         if s.trim().is_empty() {
             return Err(Error::field(key, &got(expected, get(obj, key))));
         }
-        if s.chars().count() > max {
+        if crate::error::char_count(s) > max {
             let mut m = String::from("expected at most ");
             crate::error::push_u64(&mut m, max as u64);
             m.push_str(" characters");

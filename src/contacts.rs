@@ -44,7 +44,7 @@ pub fn update(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
     args::only(patch, &decided::CONTACT_UPDATE_FIELDS)?;
     if patch.is_empty() {
         let mut m = String::from("expected at least one of ");
-        m.push_str(&decided::CONTACT_UPDATE_FIELDS.join(", "));
+        crate::error::push_joined(&mut m, &decided::CONTACT_UPDATE_FIELDS, ", ");
         return Err(Error::field("patch", &m));
     }
     let body = fields(patch, &decided::CONTACT_UPDATE_FIELDS, true)?;

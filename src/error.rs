@@ -160,9 +160,56 @@ pub fn push_u64(out: &mut String, mut n: u64) {
     }
 }
 
+/// `items` joined by `sep` (what `[&str]::join` does, without its ~1 KB of generic code).
+pub fn push_joined(out: &mut String, items: &[&str], sep: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+}
+
+/// `s.chars().count()` in a plain loop (core's is ~0.8 KB of unrolled SIMD-style code).
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
+}
+
+/// `String::from_utf8_lossy` on top of `from_utf8`, which is linked anyway.
+pub fn lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                out.push_str(core::str::from_utf8(good).unwrap_or_default());
+                out.push('\u{FFFD}');
+                bytes = rest.get(e.error_len().unwrap_or(rest.len())..).unwrap_or_default();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn helpers_match_std() {
+        let mut m = String::new();
+        push_joined(&mut m, &["a", "b", "c"], ", ");
+        assert_eq!(m, ["a", "b", "c"].join(", "));
+        for s in ["", "abc", "héllo €", "😀x", "\u{10FFFF}"] {
+            assert_eq!(char_count(s), s.chars().count());
+        }
+        for b in [&b""[..], b"ok", b"a\xffb", b"\xe2\x82", b"x\xe2\x82", b"\xf0\x9f\x98\x80\xc3", b"\xc3\xa9\x80\x80z"] {
+            assert_eq!(lossy(b), String::from_utf8_lossy(b), "{b:?}");
+        }
+    }
 
     #[test]
     fn kinds_for_statuses() {

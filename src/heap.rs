@@ -55,10 +55,11 @@ impl<P: Pages> Heap<P> {
     /// Addresses from `Pages` must be valid, writable memory owned by this heap alone.
     pub unsafe fn alloc(&mut self, layout: Layout) -> *mut u8 {
         let Some(c) = class(&layout) else { return null_mut() };
-        let head = self.free[c];
-        if head != 0 {
-            self.free[c] = *(head as *const usize);
-            return head as *mut u8;
+        let Some(head) = self.free.get_mut(c) else { return null_mut() };
+        if *head != 0 {
+            let block = *head;
+            *head = *(block as *const usize);
+            return block as *mut u8;
         }
         let size = 1usize << (c as u32 + MIN_SHIFT);
         if self.end - self.next < size {
@@ -78,9 +79,9 @@ impl<P: Pages> Heap<P> {
     /// # Safety
     /// `ptr` must come from `alloc` (or `realloc`) of this heap with this `layout`.
     pub unsafe fn dealloc(&mut self, ptr: *mut u8, layout: Layout) {
-        if let Some(c) = class(&layout) {
-            *(ptr as *mut usize) = self.free[c];
-            self.free[c] = ptr as usize;
+        if let Some(head) = class(&layout).and_then(|c| self.free.get_mut(c)) {
+            *(ptr as *mut usize) = *head;
+            *head = ptr as usize;
         }
     }
 

@@ -423,7 +423,7 @@ fn raw_output(status: u16, res: &Response) -> String {
         _ => o.push_str("{}"),
     }
     o.push_str(",\"body\":");
-    let text = String::from_utf8_lossy(res.body);
+    let text = crate::error::lossy(res.body);
     if text.trim().is_empty() {
         o.push_str("null");
     } else if json::is_valid(res.body) {

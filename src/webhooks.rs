@@ -15,7 +15,7 @@ pub const WEBHOOK: Shape = &[("id", Kind::Id), ("created_at", Kind::Time)];
 
 pub fn event_name<'a>(o: &'a Obj, key: &str) -> Result<&'a str, Error> {
     let mut expected = String::from("expected one of ");
-    expected.push_str(&decided::WEBHOOK_EVENTS.join(", "));
+    crate::error::push_joined(&mut expected, &decided::WEBHOOK_EVENTS, ", ");
     match args::string(o, key, true, &expected)? {
         Some(e) if decided::WEBHOOK_EVENTS.contains(&e) => Ok(e),
         _ => Err(Error::field(key, &args::got(&expected, args::get(o, key)))),

@@ -50,7 +50,7 @@ fn base() -> String {
 
 fn client_with(extra: &str) -> Client {
     let cfg = format!("{{\"apiKey\":\"demo-key\",\"baseUrl\":\"{}\"{extra}}}", base());
-    Client::new(&cfg, JsValue::UNDEFINED).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
+    Client::new(&cfg, JsValue::UNDEFINED, false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
 }
 
 fn client() -> Client {
@@ -184,7 +184,7 @@ async fn paging_to_the_end() {
 async fn error_kinds() {
     reset().await;
     let c = client();
-    let bad_key = Client::new(&format!("{{\"apiKey\":\"nope\",\"baseUrl\":\"{}\"}}", base()), JsValue::UNDEFINED).unwrap();
+    let bad_key = Client::new(&format!("{{\"apiKey\":\"nope\",\"baseUrl\":\"{}\"}}", base()), JsValue::UNDEFINED, false).unwrap();
     let e = call(&bad_key, "agents.list", "{}").await.unwrap_err();
     assert_eq!((kind(&e), get(&e, "status").as_f64()), ("auth".into(), Some(401.0)));
     assert!(!s(&e, "requestId").is_empty(), "request id is carried");
@@ -304,7 +304,7 @@ async fn retries_get_but_never_resends_an_sms() {
 
 #[wasm_bindgen_test]
 fn key_never_in_errors() {
-    let e = match Client::new("{\"apiKey\":\"sk-\\u0007top-secret\",\"baseUrl\":\"ftp://x\"}", JsValue::UNDEFINED) {
+    let e = match Client::new("{\"apiKey\":\"sk-\\u0007top-secret\",\"baseUrl\":\"ftp://x\"}", JsValue::UNDEFINED, false) {
         Err(e) => e,
         Ok(_) => panic!("accepted"),
     };

@@ -13,12 +13,14 @@ use alloc::rc::Rc;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::decided::REQUEST_ID_HEADERS;
 use crate::error::{push_u64, Error, ErrorKind};
 use crate::request::{interpret, Config, Decode, Env, Plan, Response};
 use crate::retry::{decide, Decision, Failure, Situation};
+
+mod task;
+use task::{promise, wait};
 
 #[wasm_bindgen]
 extern "C" {
@@ -77,14 +79,12 @@ struct Inner {
 #[wasm_bindgen]
 impl Client {
     /// `config`: the constructor options as JSON (without `fetch`); `fetch`: the caller's own
-    /// fetch function, or undefined for the global one.
+    /// fetch function, or undefined for the global one; `browser`: running on a web page's main
+    /// thread (the skin checks for `document` and `window`), where the real API is refused
+    /// unless `allowBrowser`.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, fetch: JsValue) -> Result<Client, JsValue> {
-        let global = js_sys::global();
-        let env = Env {
-            browser_main_thread: Reflect::has(&global, &"document".into()).unwrap_or(false)
-                && Reflect::has(&global, &"window".into()).unwrap_or(false),
-        };
+    pub fn new(config: &str, fetch: JsValue, browser: bool) -> Result<Client, JsValue> {
+        let env = Env { browser_main_thread: browser };
         let cfg = Config::from_json(config, &env).map_err(|e| to_js(&e.op("new Toky")))?;
         Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok() }) })
     }
@@ -92,7 +92,7 @@ impl Client {
     /// Runs one operation. `input` and `options` are JSON; `signal` an AbortSignal or undefined.
     pub fn call(&self, op: String, input: String, options: String, signal: JsValue) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let plan = crate::plan(&inner.cfg, &op, &input).map_err(|e| to_js(&e))?;
             run(&inner, plan, &options, signal).await
         })
@@ -101,7 +101,7 @@ impl Client {
     /// Fetches the page at `next` for the iteration `op` (e.g. `contacts.iterate`).
     pub fn next(&self, op: String, next: String, options: String, signal: JsValue) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let first = crate::plan(&inner.cfg, &op, "{}").map_err(|e| to_js(&e))?;
             let plan = first.next(&inner.cfg, &next).map_err(|e| to_js(&e))?;
             run(&inner, plan, &options, signal).await
@@ -184,7 +184,7 @@ impl Guard {
             timer = set_timeout(&resolve, ms);
             signal.add_event_listener("abort", &resolve);
         });
-        let _ = JsFuture::from(p).await;
+        let _ = wait(&p).await;
         clear_timeout(&timer);
     }
 }
@@ -225,7 +225,7 @@ async fn attempt(inner: &Inner, plan: &Plan, init: &JsValue) -> Result<Reply, Js
         Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&plan.url), init)?.dyn_into::<Promise>()?,
         None => global_fetch(&plan.url, init)?,
     };
-    let res: FetchResponse = JsFuture::from(promise).await?.unchecked_into();
+    let res: FetchResponse = wait(&promise).await?.unchecked_into();
     let status = res.status();
     let status = if (0.0..=999.0).contains(&status) { status as u16 } else { 0 };
     let headers = res.headers();
@@ -240,7 +240,7 @@ async fn attempt(inner: &Inner, plan: &Plan, init: &JsValue) -> Result<Reply, Js
     } else {
         None
     };
-    let buf = JsFuture::from(res.array_buffer()?).await?;
+    let buf = wait(&res.array_buffer()?).await?;
     let body = Uint8Array::new(&buf).to_vec();
     Ok(Reply { status, body, request_id, retry_after, headers_json })
 }

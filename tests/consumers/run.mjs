@@ -96,6 +96,10 @@ function check(r) {
     bad.push("contacts.iterate({ max: 5 }) did not yield 5 contacts with E.164 phones");
   if (r.errorKind != "validation") bad.push(`expected a TokyError of kind "validation", got ${r.errorKind}`);
   if (r.segments != 1) bad.push(`smsSegments("hi").segments = ${r.segments}`);
+  // The key guard: only a web page's main thread refuses api.toky.co without allowBrowser.
+  const page = /^(browser-nobundler|vite)$/.test(r.runtime);
+  const guard = page ? "validation:baseUrl" : "allowed";
+  if (r.guard != guard) bad.push(`new Toky({ apiKey }) with the default baseUrl: expected ${guard}, got ${r.guard}`);
   if (bad.length) throw new Error(bad.join("; ") + "\nresult: " + JSON.stringify(r));
   return r;
 }

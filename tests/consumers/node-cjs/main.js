@@ -21,6 +21,7 @@ async function main() {
     contacts,
     errorKind: kind,
     segments: smsSegments("hi").segments,
+    guard: (() => { try { new Toky({ apiKey: "demo-key" }); return "allowed"; } catch (e) { return e instanceof TokyError ? e.kind + ":" + e.field : String(e); } })(),
   }));
 }
 main().catch((e) => {

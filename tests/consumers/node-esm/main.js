@@ -20,4 +20,5 @@ console.log(JSON.stringify({
   contacts,
   errorKind: kind,
   segments: smsSegments("hi").segments,
+  guard: (() => { try { new Toky({ apiKey: "demo-key" }); return "allowed"; } catch (e) { return e instanceof TokyError ? e.kind + ":" + e.field : String(e); } })(),
 }));

@@ -24,6 +24,7 @@ export default {
         contacts,
         errorKind: kind,
         segments: smsSegments("hi").segments,
+        guard: (() => { try { new Toky({ apiKey: "demo-key" }); return "allowed"; } catch (e) { return e instanceof TokyError ? e.kind + ":" + e.field : String(e); } })(),
       });
     } catch (e) {
       return Response.json({ error: String(e?.stack ?? e), kind: e?.kind ?? null }, { status: 500 });

@@ -23,6 +23,7 @@ try {
     contacts,
     errorKind: kind,
     segments: smsSegments("hi").segments,
+    guard: (() => { try { new Toky({ apiKey: "demo-key" }); return "allowed"; } catch (e) { return e instanceof TokyError ? e.kind + ":" + e.field : String(e); } })(),
   });
   out.dataset.state = "ok";
 } catch (e) {
