@@ -205,7 +205,7 @@ function tableState(tbody, message, { spinner = false } = {}) {
 }
 
 // A highlighted ("fresh") row is highlighted once: not again when the layout changes.
-document.addEventListener("animationend", (e) => e.target.closest?.("tr.fresh")?.classList.remove("fresh"));
+document.addEventListener("animationend", (e) => e.target.closest?.(".fresh")?.classList.remove("fresh"));
 
 let toastTimer;
 function toast(message) {
@@ -272,6 +272,7 @@ async function connect() {
       throw e;
     }
     await probeMock(baseUrl);
+    feedConnected(baseUrl);
     if (currentTab !== "agents") loadTab(currentTab);
   });
 }
@@ -340,6 +341,7 @@ function selectTab(name, { focus = false, load = true } = {}) {
     if (on && focus) tab.focus();
   }
   if (location.hash !== `#${name}`) history.replaceState(null, "", `#${name}`);
+  if (name === "events") setUnseen(0);
   if (load) loadTab(name);
 }
 
@@ -365,6 +367,7 @@ function loadTab(name) {
     sms: () => smsList.load(0),
     voicemails: () => vmList.load(0),
     calls: () => callsList.load(0),
+    events: () => {}, // the feed runs from the connection on, whichever tab is shown
     webhooks: () => loadHooks(),
     api: () => {},
   })[name]();
@@ -966,6 +969,239 @@ const callsList = new PagedTable({
   },
 });
 wireDateFilter("calls", callsList);
+
+// ---------------------------------------------------------------------------------------------
+// Events: sms.watch, calls.watch and voicemails.watch running side by side under one
+// AbortController. Stopping aborts all three (a poll in flight is cancelled); starting again
+// passes each watcher's saved cursor, so nothing is shown twice and nothing is missed.
+// ---------------------------------------------------------------------------------------------
+
+const FEED_INTERVAL_MS = 1500; // quick for a demo; an app would poll a real account less often
+const FEED_PAGE_SIZE = 20; // most polls find nothing new, so a small page is the cheap one
+const FEED_MAX_ROWS = 50;
+const SOURCES = { sms: "texts", calls: "calls", voicemails: "voicemails" };
+
+const feed = {
+  list: $("#events-feed"),
+  live: $("#events-live"),
+  ctl: null, // the AbortController of the running watchers, null when stopped
+  running: null, // settles when the three loops have ended
+  client: null, // the Toky the watchers run on
+  base: null, // the base URL the cursors belong to
+  cursors: {}, // per source: where its watcher stopped (watcher.cursor)
+  states: {}, // per source: starting | live | stopped | error
+  unseen: 0, // rows added while another tab was shown
+  op: Promise.resolve(), // start/stop/reconnect, one at a time
+};
+feed.list.dataset.intervalMs = FEED_INTERVAL_MS;
+feed.list.dataset.pageSize = FEED_PAGE_SIZE;
+feed.list.dataset.maxRows = FEED_MAX_ROWS;
+
+function setSource(name, state, detail = state) {
+  feed.states[name] = state;
+  const li = $(`#events-sources [data-source="${name}"]`);
+  li.dataset.state = state;
+  $(".src-state", li).textContent = detail;
+  updateFeedStatus();
+}
+
+const listNames = (names) => new Intl.ListFormat("en-GB", { type: "conjunction" }).format(names.map((n) => SOURCES[n]));
+
+function updateFeedStatus() {
+  const names = Object.keys(SOURCES);
+  const live = names.filter((n) => feed.states[n] === "live");
+  const failed = names.filter((n) => feed.states[n] === "error");
+  let msg;
+  if (!toky && !feed.ctl) msg = feed.live.checked ? "Waiting for the connection…" : "Stopped.";
+  else if (feed.ctl) {
+    if (names.some((n) => feed.states[n] === "starting")) msg = "Starting…";
+    else if (live.length) msg = `Watching ${listNames(live)} · a poll every ${FEED_INTERVAL_MS / 1000} s`;
+    else msg = "Every watcher stopped after an error. Turn Live off and on to try again.";
+    if (live.length && failed.length) msg += ` · ${listNames(failed)} stopped after an error`;
+  } else if (feed.running) msg = "Stopping…";
+  else msg = "Stopped. Turn Live back on to carry on where each watcher stopped.";
+  const el = $("#events-status");
+  if (el.textContent !== msg) el.textContent = msg;
+}
+
+/** One watcher's loop: each record becomes a row, then the cursor moves past it. */
+async function watchSource(name, client, signal) {
+  const cursor = feed.cursors[name];
+  setSource(name, cursor ? "live" : "starting");
+  let w = null;
+  try {
+    // Without a cursor the watch begins now: its first poll finds the newest record on the
+    // server, and only what comes after it is yielded.
+    w = client[name].watch({ intervalMs: FEED_INTERVAL_MS, pageSize: FEED_PAGE_SIZE, signal, ...(cursor ? { cursor } : {}) });
+    if (!cursor) whenStarted(w, name, signal);
+    for await (const record of w) {
+      addEvent(name, record);
+      feed.cursors[name] = w.cursor; // after handling it: a restart carries on after this record
+    }
+    setSource(name, "stopped"); // the signal ended the loop
+  } catch (e) {
+    if (signal.aborted || isQuiet(e)) setSource(name, "stopped");
+    else {
+      // Network, timeout, 5xx and 429 are retried inside the watcher with backoff; what gets here
+      // (auth, permission, a bad answer…) ends this watcher only: the others carry on.
+      setSource(name, "error", e instanceof TokyError ? e.kind : "error");
+      showFeedError(name, e);
+    }
+  } finally {
+    if (w?.cursor) feed.cursors[name] = w.cursor; // known even when nothing arrived
+  }
+}
+
+/** A new watch knows where "now" is once its first poll is answered (its cursor is set). */
+async function whenStarted(w, name, signal) {
+  while (!w.cursor && !signal.aborted && feed.states[name] === "starting") await new Promise((r) => setTimeout(r, 100));
+  if (w.cursor && !signal.aborted && feed.states[name] === "starting") setSource(name, "live");
+}
+
+async function startFeed() {
+  if (feed.ctl && feed.client === toky) return;
+  await stopFeed(); // still running on a previous client (after a reconnect)
+  for (const b of $$('[data-banners="events"] .banner[data-source]')) b.remove();
+  const ctl = (feed.ctl = new AbortController());
+  feed.client = toky;
+  feed.running = Promise.all(Object.keys(SOURCES).map((name) => watchSource(name, toky, ctl.signal)));
+  updateFeedStatus();
+}
+
+async function stopFeed() {
+  if (!feed.ctl) return;
+  feed.ctl.abort();
+  feed.ctl = null;
+  updateFeedStatus(); // "Stopping…" until the three loops have ended (at once: the abort cancels the wait or the request)
+  await feed.running;
+  feed.running = null;
+  updateFeedStatus();
+}
+
+function queueFeed(fn) {
+  feed.op = feed.op.then(fn).catch((e) => showError("events", e, "Unexpected error"));
+  return feed.op;
+}
+
+/** After each successful connect: keep the cursors for the same server, start over for another. */
+function feedConnected(baseUrl) {
+  queueFeed(async () => {
+    if (feed.base !== baseUrl) {
+      await stopFeed();
+      feed.base = baseUrl;
+      feed.cursors = {};
+      clearFeed();
+    }
+    if (feed.live.checked) await startFeed();
+    else updateFeedStatus();
+  });
+}
+
+feed.live.addEventListener("change", () => queueFeed(() => (feed.live.checked && toky ? startFeed() : stopFeed())));
+
+function showFeedError(name, err) {
+  const why = err instanceof TokyError ? KIND_TITLES[err.kind] || "Error" : "Something went wrong";
+  const banner = showError(h("div"), err, `${name}.watch stopped · ${why}`);
+  banner.dataset.source = name;
+  const slot = $('[data-banners="events"]');
+  slot.querySelector(`.banner[data-source="${name}"]`)?.remove();
+  slot.append(banner);
+}
+
+// ---- rows ----
+
+const timeOfDayFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+function eventTime(ts, what) {
+  const d = toDate(ts);
+  if (!d) return h("span", { class: "ev-time dim" }, "—");
+  const today = d.toDateString() === new Date().toDateString();
+  return h("time", { class: "ev-time", datetime: d.toISOString(), title: `${what} ${d.toISOString().replace(".000Z", "Z")}` }, today ? timeOfDayFmt.format(d) : dateFmt.format(d));
+}
+
+/** "from → to" on one line; the arrow is read as "to". */
+function evRoute(from, to) {
+  return h("span", { class: "ev-route mono" },
+    h("span", {}, from || "unknown"), h("span", { class: "arrow", "aria-hidden": "true" }, " → "), h("span", { class: "visually-hidden" }, " to "), h("span", {}, to || "—"));
+}
+
+const dirLabel = (d, noun) => (d === "inbound" ? `Inbound ${noun}` : d === "outbound" ? `Outbound ${noun}` : noun.charAt(0).toUpperCase() + noun.slice(1));
+const sep = () => h("span", { class: "ev-sep", "aria-hidden": "true" }, "·");
+
+function eventRow(name, r) {
+  let type, who, detail, time;
+  if (name === "sms") {
+    type = "SMS";
+    who = evRoute(r.from, r.to);
+    detail = [h("span", { class: `dir ${r.direction}` }, r.direction === "outbound" ? "Sent" : "Received"),
+      r.text ? h("span", { class: "ev-text", title: r.text }, r.text) : h("span", { class: "dim" }, "(empty)")];
+    time = eventTime(r.created_at, "Sent");
+  } else if (name === "calls") {
+    type = "Call";
+    who = evRoute(r.from, r.to_number || r.received_on_number || r.to_agent);
+    const agent = r.agent_id || r.to_agent;
+    detail = [h("span", { class: `dir ${r.direction}` }, dirLabel(r.direction, "call")), sep(),
+      h("span", { class: "ev-num", title: "Duration" }, duration(r.duration)), disposition(r.disposition_code),
+      agent ? h("span", { class: "ev-agent" }, agentLabel(agent)) : null];
+    time = eventTime(r.init_dt || r.start_time, "Call started");
+  } else {
+    type = "Voicemail";
+    who = evRoute(r.from, r.to);
+    detail = [h("span", { class: "ev-num", title: "Length" }, duration(r.duration)),
+      r.transcription ? h("span", { class: "ev-text", title: r.transcription }, `“${r.transcription}”`) : h("span", { class: "dim" }, "No transcription")];
+    time = eventTime(r.created_at, "Left");
+  }
+  return h("li", { class: "event", dataset: { type: name, id: r.id, key: `${name}:${r.id}` } },
+    h("span", { class: `ev-type ${name}` }, type),
+    who,
+    h("span", { class: "ev-detail" }, detail),
+    time,
+  );
+}
+
+function addEvent(name, record) {
+  const li = eventRow(name, record);
+  li.classList.add("fresh");
+  feed.list.prepend(li);
+  while (feed.list.children.length > FEED_MAX_ROWS) feed.list.lastElementChild.remove();
+  $("#events-empty").hidden = true;
+  if (currentTab !== "events") setUnseen(feed.unseen + 1);
+}
+
+function clearFeed() {
+  feed.list.replaceChildren();
+  $("#events-empty").hidden = false;
+  setUnseen(0);
+}
+$("#events-clear").addEventListener("click", clearFeed);
+
+/** The count on the Events tab: rows that came in while another tab was shown. */
+function setUnseen(n) {
+  feed.unseen = n;
+  const el = $("#events-unseen");
+  el.hidden = !n;
+  el.replaceChildren(h("span", { class: "visually-hidden" }, ", "), n > 99 ? "99+" : String(n), h("span", { class: "visually-hidden" }, " new"));
+}
+
+// ---- toky-mock controls (shown only when the page is served by toky-mock) ----
+
+const SIMULATED = { new_sms: "an inbound text", new_call: "an inbound call", new_voicemail: "a voicemail (and its missed call)" };
+for (const b of $$("[data-simulate]")) {
+  b.addEventListener("click", async () => {
+    if (isBusy(b) || !mockOrigin) return;
+    setBusy(b, true);
+    try {
+      const res = await fetch(`${mockOrigin}/__mock/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event: b.dataset.simulate }) });
+      if (!res.ok) throw new Error(`toky-mock answered ${res.status} to POST /__mock/events`);
+      toast(`toky-mock created ${SIMULATED[b.dataset.simulate]}${feed.ctl ? "" : " · turn Live on to see it"}`);
+    } catch (e) {
+      const banner = showError(h("div"), e, "toky-mock did not create the event");
+      $('[data-banners="events"]').append(banner);
+    } finally {
+      setBusy(b, false);
+    }
+  });
+}
+updateFeedStatus();
 
 // ---------------------------------------------------------------------------------------------
 // Webhooks

@@ -2,7 +2,7 @@
 // with `--www www --pkg pkg` (its URL in TOKY_MOCK_URL). It goes through every section the way
 // a person would, fails on any console error or uncaught exception, and saves a screenshot per
 // section in tests/screenshots/. UPDATE_SCREENSHOT=1 also refreshes www/screenshot.png (the
-// README's picture: 1280×800, Contacts).
+// README's picture: 1280×800, the live Events feed).
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -16,7 +16,7 @@ const MOCK = (process.env.TOKY_MOCK_URL || "").replace(/\/+$/, "");
 const KEY = "demo-key";
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-const SECTIONS = ["agents", "contacts", "sms", "voicemails", "calls", "webhooks", "api"];
+const SECTIONS = ["agents", "contacts", "sms", "voicemails", "calls", "events", "webhooks", "api"];
 
 /** A contact phone no seeded contact can have (seeded subscriber numbers are ≥ 2,000,000). */
 const NEW_PHONE = "+15550001234";
@@ -42,6 +42,25 @@ async function tab(name) {
 
 async function shot(name, size = "desktop") {
   await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`) });
+}
+
+/** toky-mock's control API: creates an event (a record, and a webhook delivery). */
+async function simulate(event, fields = {}) {
+  const res = await fetch(`${MOCK}/__mock/events`, { method: "POST", body: JSON.stringify({ event, ...fields }) });
+  assert.equal(res.status, 201, `POST /__mock/events ${event}`);
+  return res.json();
+}
+
+/** The events feed, top to bottom (newest first), as "type:id". */
+const feedKeys = () => page.$$eval("#events-feed li[data-key]", (rows) => rows.map((r) => r.dataset.key));
+
+async function waitForKeys(keys, timeout = 15_000) {
+  await page.waitForFunction((want) => want.every((k) => document.querySelector(`#events-feed li[data-key="${k}"]`)), keys, { timeout });
+}
+
+/** All three watchers know where they start: from now on, nothing that arrives is missed. */
+async function watchersLive() {
+  await page.waitForFunction(() => [...document.querySelectorAll("#events-sources li")].every((li) => li.dataset.state === "live"));
 }
 
 async function noBanner(section) {
@@ -323,6 +342,150 @@ describe("demo page (www/) in headless Chromium", { timeout: 60_000 }, () => {
     await shot("calls");
   });
 
+it("shows new texts, calls and voicemails live, each once and in order, and resumes after a stop without gaps or repeats", async () => {
+    await tab("events");
+    assert.ok(await page.isChecked("#events-live"), "the feed runs by default");
+    await watchersLive();
+    const pageSize = Number(await page.getAttribute("#events-feed", "data-page-size"));
+    const interval = Number(await page.getAttribute("#events-feed", "data-interval-ms"));
+    assert.ok(pageSize < 30, `the watchers page by ${pageSize}: a burst of 30 spans pages`);
+    assert.ok(interval >= 1000 && interval <= 2000, `a demo-friendly interval (${interval} ms)`);
+    const before = await feedKeys();
+
+    // A burst bigger than one page, then single events of each kind in between.
+    const burst = await simulate("new_sms", { count: 30 });
+    const call = await simulate("new_call", { duration: "125" });
+    const vm = await simulate("new_voicemail", { transcription: "Please call me back about order 1042" });
+    const singles = [];
+    for (const text of ["single one", "<img src=x onerror=alert(1)> is text", "single three"]) singles.push(await simulate("new_sms", { text }));
+    const expected = {
+      sms: [...burst, ...singles].map((e) => e.record.id),
+      calls: [call.record.id, vm.cdr.id],
+      voicemails: [vm.record.id],
+    };
+    const all = Object.entries(expected).flatMap(([type, ids]) => ids.map((id) => `${type}:${id}`));
+    await waitForKeys(all);
+
+    const after = await feedKeys();
+    assert.equal(new Set(after).size, after.length, "no row twice");
+    assert.deepEqual(after.filter((k) => !before.includes(k)).sort(), [...all].sort(), "exactly the simulated events were added");
+    for (const [type, ids] of Object.entries(expected)) {
+      const shown = after.filter((k) => k.startsWith(`${type}:`) && !before.includes(k)).map((k) => k.slice(type.length + 1)).reverse();
+      assert.deepEqual(shown, ids, `${type}: in arrival order, newest at the top`);
+    }
+
+    // What the rows say; API data goes in as text, never as markup
+    const row = (key) => page.locator(`#events-feed li[data-key="${key}"]`);
+    const callRow = await row(`calls:${call.record.id}`).innerText();
+    assert.match(callRow, /Call/);
+    assert.match(callRow, /Inbound call/);
+    assert.match(callRow, /2:05/);
+    assert.match(callRow, /Completed/);
+    assert.ok(callRow.includes(call.record.from), "caller shown");
+    const vmRow = await row(`voicemails:${vm.record.id}`).innerText();
+    assert.match(vmRow, /Voicemail/);
+    assert.match(vmRow, /Please call me back about order 1042/);
+    assert.match(await row(`calls:${vm.cdr.id}`).innerText(), /Unavailable/);
+    const smsRow = row(`sms:${singles[1].record.id}`);
+    assert.match(await smsRow.innerText(), /SMS/);
+    assert.ok((await smsRow.innerText()).includes(singles[1].record.from));
+    assert.equal(await smsRow.locator(".ev-text").textContent(), "<img src=x onerror=alert(1)> is text");
+    assert.equal(await page.locator("#events-feed img").count(), 0);
+    assert.match(await row(`sms:${burst[0].record.id}`).innerText(), /Received/);
+    await noBanner("events");
+
+    // Stop: the three loops end at once (the wait or the request in flight is aborted)
+    const requests = [];
+    const onRequest = (r) => { if (/\/v1\/(sms|cdrs|voicemails)\b/.test(r.url())) requests.push(r.url()); };
+    const stopped = Date.now();
+    await page.uncheck("#events-live");
+    await page.waitForFunction(() => [...document.querySelectorAll("#events-sources li")].every((li) => li.dataset.state === "stopped"));
+    assert.ok(Date.now() - stopped < 1000, `stopped in ${Date.now() - stopped} ms, not after the next poll`);
+    assert.match(await page.textContent("#events-status"), /Stopped/);
+    page.on("request", onRequest);
+    const missed = await simulate("new_sms", { text: "sent while the feed was stopped" });
+    const missedCall = await simulate("new_call");
+    // Nothing can announce "still nothing": give the stopped feed a bit more than one interval.
+    await page.waitForTimeout(interval + 500);
+    page.off("request", onRequest);
+    assert.deepEqual(requests, [], "no polling while stopped");
+    assert.equal(await page.locator(`#events-feed li[data-key="sms:${missed.record.id}"]`).count(), 0, "not shown while stopped");
+
+    // Start again: each watcher resumes from its cursor
+    await page.check("#events-live");
+    await waitForKeys([`sms:${missed.record.id}`, `calls:${missedCall.record.id}`]);
+    await watchersLive();
+    const resumed = await feedKeys();
+    assert.equal(new Set(resumed).size, resumed.length, "no row twice after the restart");
+    assert.deepEqual(resumed.filter((k) => !after.includes(k)).sort(), [`calls:${missedCall.record.id}`, `sms:${missed.record.id}`].sort(), "only what came while stopped was added");
+    await noBanner("events");
+    await shot("events");
+  });
+
+  it("keeps the newest 50 events and counts those that arrive on another tab", async () => {
+    const max = Number(await page.getAttribute("#events-feed", "data-max-rows"));
+    assert.equal(max, 50);
+    const burst = await simulate("new_sms", { count: 60 }); // three pages of the watcher
+    const last = `sms:${burst.at(-1).record.id}`;
+    await waitForKeys([last]);
+    const keys = await feedKeys();
+    assert.equal(keys.length, max, "at most 50 rows");
+    assert.deepEqual(keys, burst.slice(-max).map((e) => `sms:${e.record.id}`).reverse(), "the newest 50, newest first");
+
+    await tab("agents");
+    const two = await simulate("new_sms", { count: 2 });
+    await page.waitForFunction(() => document.querySelector("#events-unseen").textContent === ", 2 new");
+    assert.ok(await page.isVisible("#events-unseen"));
+    assert.equal(await page.getAttribute("#tab-events", "aria-selected"), "false");
+    await tab("events");
+    assert.ok(await page.isHidden("#events-unseen"), "the count goes once the feed is seen");
+    await waitForKeys(two.map((e) => `sms:${e.record.id}`));
+    await page.click("#events-clear");
+    assert.equal(await page.locator("#events-feed li").count(), 0);
+    assert.ok(await page.isVisible("#events-empty"));
+  });
+
+  it("shows a watcher's error in the panel, rides out a 503, keeps the others running, and resumes on restart", async () => {
+    await tab("events");
+    await watchersLive();
+    // A 403 ends the SMS watcher; a 503 is retried by the calls watcher with backoff, silently.
+    expectHttpError(/\/v1\/sms\b/, 403);
+    expectHttpError(/\/v1\/cdrs\b/, 503);
+    for (const f of [{ route: "/sms", method: "GET", status: 403, count: 1 }, { route: "/cdrs", method: "GET", status: 503, count: 1 }]) {
+      const fault = await fetch(`${MOCK}/__mock/faults`, { method: "POST", body: JSON.stringify(f) });
+      assert.equal(fault.status, 201);
+    }
+    const call = await simulate("new_call");
+    await page.waitForSelector('#events-sources [data-source="sms"][data-state="error"]');
+    const banner = page.locator('[data-banners="events"] .banner');
+    assert.equal(await banner.count(), 1);
+    assert.equal(await banner.getAttribute("data-kind"), "permission");
+    assert.match(await banner.innerText(), /sms\.watch stopped/);
+    assert.match(await banner.innerText(), /kind: permission/);
+    assert.match(await banner.innerText(), /HTTP 403/);
+    assert.match(await page.textContent('#events-sources [data-source="sms"]'), /permission/);
+    assert.match(await page.textContent("#events-status"), /texts stopped after an error/);
+    await shot("events-error");
+
+    // the call and voicemail watchers carry on, the calls one past its 503
+    const sms = await simulate("new_sms", { text: "sent while the SMS watcher was down" });
+    await waitForKeys([`calls:${call.record.id}`]);
+    assert.equal(await page.getAttribute('#events-sources [data-source="calls"]', "data-state"), "live");
+    assert.deepEqual(await (await fetch(`${MOCK}/__mock/faults`)).json(), [], "both faults were hit");
+    assert.equal(await banner.count(), 1, "a retried 503 is no error");
+    assert.equal(await page.locator(`#events-feed li[data-key="sms:${sms.record.id}"]`).count(), 0);
+
+    // off and on: the banner goes, the SMS watcher resumes from its cursor and catches up
+    await page.uncheck("#events-live");
+    await page.waitForFunction(() => [...document.querySelectorAll("#events-sources li")].every((li) => li.dataset.state !== "live"));
+    await page.check("#events-live");
+    await waitForKeys([`sms:${sms.record.id}`]);
+    await watchersLive();
+    assert.equal(await banner.count(), 0);
+    const keys = await feedKeys();
+    assert.equal(new Set(keys).size, keys.length, "no row twice");
+  });
+
   it("lists, creates and deletes webhooks", async () => {
     await tab("webhooks");
     await page.waitForSelector("#hooks-table tbody td");
@@ -422,8 +585,19 @@ describe("demo page (www/) in headless Chromium", { timeout: 60_000 }, () => {
   it("takes the README picture when asked (UPDATE_SCREENSHOT=1)", { skip: !process.env.UPDATE_SCREENSHOT }, async () => {
     await fetch(`${MOCK}/__mock/reset`, { method: "POST" });
     const fresh = await context.newPage();
-    await fresh.goto(`${MOCK}/#contacts`);
-    await fresh.waitForSelector("#contacts-table tbody tr[data-phone]");
+    await fresh.goto(`${MOCK}/#events`);
+    await fresh.waitForFunction(() => [...document.querySelectorAll("#events-sources li")].every((li) => li.dataset.state === "live"));
+    const events = [
+      ["new_sms", { from_number: "+447700900111", text: "Hi! Is order #1042 shipping today?" }],
+      ["new_call", { duration: "184" }],
+      ["new_voicemail", { transcription: "Hi, it's Noah from Helios Solar, please call me back about the invoice." }],
+      ["new_sms", { direction: "outbound", to_number: "+447700900111", text: "Yes, it ships this afternoon. Tracking to follow." }],
+      ["outbound_call", { disposition_code: "486", state: "unsuccessful" }],
+      ["new_sms", { text: "Can I pay by card over the phone?" }],
+    ];
+    for (const [event, fields] of events) await simulate(event, fields);
+    await fresh.waitForFunction(() => document.querySelectorAll("#events-feed li").length === 7, null, { timeout: 15_000 }); // the voicemail's missed call too
+    await fresh.waitForFunction(() => !document.querySelector("#events-feed .fresh")); // highlight faded
     await fresh.evaluate(() => document.activeElement?.blur());
     await fresh.screenshot({ path: join(ROOT, "www", "screenshot.png") });
     await fresh.close();
