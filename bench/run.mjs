@@ -461,7 +461,7 @@ function summariseProfile(p) {
     else if (/\.wasm|^wasm:/.test(url) || /^wasm-to-js|^js-to-wasm/.test(f)) {
       if (/^wasm-to-js|^js-to-wasm/.test(f)) c = "wasm<->JS boundary";
       else if (/toky_wasm::(json|time)::|Norm|normalize/.test(f)) c = "wasm: normaliser (json, time)";
-      else if (/dlmalloc|alloc::|__rust_alloc|__rust_dealloc|__rust_realloc|memcpy|memmove|memset|memcmp|String|Vec|drop_in_place/.test(f)) c = "wasm: allocation, copies, string pushes";
+      else if (/dlmalloc|heap::|alloc::|__rust_alloc|__rust_dealloc|__rust_realloc|memcpy|memmove|memset|memcmp|String|Vec|drop_in_place/.test(f)) c = "wasm: allocation, copies, string pushes";
       else if (/wasm_bindgen|js_sys|externref|closure|Closure|__wbindgen/.test(f)) c = "wasm: wasm-bindgen runtime (closures, futures, externrefs)";
       else if (/^<?core|PartialEq|Option<|<str/.test(f)) c = "wasm: core helpers not inlined (UTF-8 check, comparisons, slicing)";
       else c = "wasm: other (planning, retry, request)";
@@ -783,7 +783,7 @@ function readingOf(r) {
   const from100k = (x) => x.rss_end_mb - (x.samples.find((s) => s.records >= 100000)?.rss_mb ?? NaN);
   if (m.toky.rss_growth_mb > 20 && m.toky.rss_growth_second_half_mb < 5)
     L.push(
-      `${k++}. **The RSS goal as defined mostly measures V8 warming up, not the client**: the live JS heap and the wasm memory stay flat, RSS follows V8's heap reservation and levels off (second half: toky ${f1(m.toky.rss_growth_second_half_mb)} MB, plain fetch ${f1(m.fetch.rss_growth_second_half_mb)} MB; from 100,000 records to the end: toky ${f1(from100k(m.toky))} MB, plain fetch ${f1(from100k(m.fetch))} MB). ` +
+      `${k++}. **The RSS goal as defined mostly measures V8 warming up, not the client**: the live JS heap stays flat and the wasm memory levels off (${f1(m.toky.wasm_memory_mb.after_first)} → ${f1(m.toky.wasm_memory_mb.end)} MB: the allocator keeps a block per size class, sized by the largest page seen), RSS follows V8's heap reservation and levels off (second half: toky ${f1(m.toky.rss_growth_second_half_mb)} MB, plain fetch ${f1(m.fetch.rss_growth_second_half_mb)} MB; from 100,000 records to the end: toky ${f1(from100k(m.toky))} MB, plain fetch ${f1(from100k(m.fetch))} MB). ` +
         `The 10,000-record baseline is taken before that warm-up and is itself noisy (plain fetch: ${f1(m.fetch.rss_after_first_mb)} MB this run). A goal that isolates the client: growth over the second half, or from 100,000 records on, next to plain fetch's.`,
     );
   if (r.cold_start_ms > 10 || r.wasm_gzip_bytes > 40960)

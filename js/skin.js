@@ -43,9 +43,22 @@ function wrap(e, operation) {
   return new TokyError({ kind: "network", message: String((e && e.message) || e), operation });
 }
 
+// Whether JSON.stringify would drop or choke on something (a function, symbol or bigint), so
+// the marking replacer is needed; without one V8 takes its fast path. Deep or cyclic values
+// take the replacer path too, where JSON.stringify reports them.
+const odd = (v, depth) => {
+  const t = typeof v;
+  if (t == "function" || t == "symbol" || t == "bigint") return true;
+  if (v && t == "object") {
+    if (depth > 32) return true;
+    for (const k in v) if (odd(v[k], depth + 1)) return true;
+  }
+  return false;
+};
+
 function enc(x, op) {
   try {
-    return JSON.stringify(x, mark) ?? "{}";
+    return JSON.stringify(x, odd(x, 0) ? mark : undefined) ?? "{}";
   } catch (e) {
     throw invalid("arguments", "cannot be turned into JSON: " + e.message, op);
   }
