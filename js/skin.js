@@ -14,8 +14,8 @@ const CALL_OPTIONS = ["signal", "timeoutMs", "maxRetries"];
 
 // JSON.stringify silently drops functions, symbols and undefined; mark the first two (and
 // bigints, which it throws on) so that the core can name them instead of ignoring them.
-const mark = (_k, v) =>
-  typeof v == "function" || typeof v == "symbol" || typeof v == "bigint" ? { __jsType: typeof v } : v;
+const exotic = (v) => typeof v == "function" || typeof v == "symbol" || typeof v == "bigint";
+const mark = (_k, v) => (exotic(v) ? { __jsType: typeof v } : v);
 
 export class TokyError extends Error {
   constructor(p) {
@@ -47,9 +47,8 @@ function wrap(e, operation) {
 // the marking replacer is needed; without one V8 takes its fast path. Deep or cyclic values
 // take the replacer path too, where JSON.stringify reports them.
 const odd = (v, depth) => {
-  const t = typeof v;
-  if (t == "function" || t == "symbol" || t == "bigint") return true;
-  if (v && t == "object") {
+  if (exotic(v)) return true;
+  if (v && typeof v == "object") {
     if (depth > 32) return true;
     for (const k in v) if (odd(v[k], depth + 1)) return true;
   }

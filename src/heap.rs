@@ -89,8 +89,10 @@ impl<P: Pages> Heap<P> {
     /// As `dealloc`; `new_size` rounded up to `layout.align()` must not overflow isize.
     pub unsafe fn realloc(&mut self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let Ok(new) = Layout::from_size_align(new_size, layout.align()) else { return null_mut() };
-        if class(&new).is_some() && class(&new) == class(&layout) {
-            return ptr;
+        if let Some(c) = class(&new) {
+            if Some(c) == class(&layout) {
+                return ptr;
+            }
         }
         let out = self.alloc(new);
         if !out.is_null() {
