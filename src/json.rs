@@ -101,6 +101,13 @@ fn err(pos: usize, msg: &'static str) -> JsonError {
 // ---------------------------------------------------------------------------------------------
 // Byte-level scanning, shared by the parser, the validator and the normaliser.
 
+/// The byte at `i`, or 0 past the end (0 is never a JSON token or whitespace, and a raw 0
+/// inside a string is rejected as a control character).
+#[inline(always)]
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
 fn ws(b: &[u8], mut i: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
         i += 1;
@@ -124,10 +131,17 @@ fn scan_string(b: &[u8], i: usize) -> Result<(usize, bool), JsonError> {
     let mut escaped = false;
     let mut non_ascii = false;
     loop {
-        match b.get(j) {
-            None => return Err(err(j, E_STRING_END)),
-            Some(b'"') => break,
-            Some(b'\\') => {
+        // The common bytes first, in a tight loop: most strings are plain ASCII text.
+        while let Some(&c) = b.get(j) {
+            if c == b'"' || c == b'\\' || c < 0x20 {
+                break;
+            }
+            non_ascii |= c >= 0x80;
+            j += 1;
+        }
+        match at(b, j) {
+            b'"' => break,
+            b'\\' => {
                 escaped = true;
                 match b.get(j + 1) {
                     Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
@@ -136,11 +150,8 @@ fn scan_string(b: &[u8], i: usize) -> Result<(usize, bool), JsonError> {
                     Some(_) => return Err(err(j, E_ESCAPE)),
                 }
             }
-            Some(&c) if c < 0x20 => return Err(err(j, E_CONTROL)),
-            Some(&c) => {
-                non_ascii |= c >= 0x80;
-                j += 1;
-            }
+            _ if j >= b.len() => return Err(err(j, E_STRING_END)),
+            _ => return Err(err(j, E_CONTROL)),
         }
     }
     // Only strings can hold non-ASCII bytes, so checking them here makes skip_value a complete
@@ -163,7 +174,7 @@ fn scan_digits(b: &[u8], mut i: usize) -> usize {
 
 fn scan_number(b: &[u8], i: usize) -> Result<usize, JsonError> {
     let mut j = i;
-    if b.get(j) == Some(&b'-') {
+    if at(b, j) == b'-' {
         j += 1;
     }
     match b.get(j) {
@@ -171,7 +182,7 @@ fn scan_number(b: &[u8], i: usize) -> Result<usize, JsonError> {
         Some(b'1'..=b'9') => j = scan_digits(b, j + 1),
         _ => return Err(err(j, E_NUMBER)),
     }
-    if b.get(j) == Some(&b'.') {
+    if at(b, j) == b'.' {
         let d = j + 1;
         j = scan_digits(b, d);
         if j == d {
@@ -201,12 +212,12 @@ fn scan_literal(b: &[u8], i: usize, lit: &[u8]) -> Result<usize, JsonError> {
 
 /// `i` at an object key (whitespace already skipped); returns the index after the colon.
 fn skip_key(b: &[u8], i: usize) -> Result<usize, JsonError> {
-    if b.get(i) != Some(&b'"') {
+    if at(b, i) != b'"' {
         return Err(err(i, E_KEY));
     }
     let (j, _) = scan_string(b, i)?;
     let j = ws(b, j);
-    if b.get(j) != Some(&b':') {
+    if at(b, j) != b':' {
         return Err(err(j, E_COLON));
     }
     Ok(j + 1)
@@ -293,7 +304,7 @@ fn unescape_into(out: &mut String, raw: &str) {
     let mut i = 0;
     let mut run = 0;
     while i < b.len() {
-        if b.get(i) != Some(&b'\\') {
+        if at(b, i) != b'\\' {
             i += 1;
             continue;
         }
@@ -311,8 +322,8 @@ fn unescape_into(out: &mut String, raw: &str) {
                 i += 4;
                 let mut ch = char::from_u32(hi);
                 if (0xD800..0xDC00).contains(&hi)
-                    && b.get(i) == Some(&b'\\')
-                    && b.get(i + 1) == Some(&b'u')
+                    && at(b, i) == b'\\'
+                    && at(b, i + 1) == b'u'
                 {
                     if let Some(lo @ 0xDC00..=0xDFFF) = hex4(b, i + 2) {
                         ch = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
@@ -438,17 +449,17 @@ impl Parser<'_> {
                 }
                 let mut members = Vec::new();
                 self.i = ws(b, start + 1);
-                if b.get(self.i) == Some(&b'}') {
+                if at(b, self.i) == b'}' {
                     self.i += 1;
                     return Ok(Value::Obj(members));
                 }
                 loop {
-                    if b.get(self.i) != Some(&b'"') {
+                    if at(b, self.i) != b'"' {
                         return Err(err(self.i, E_KEY));
                     }
                     let k = self.string()?;
                     self.i = ws(b, self.i);
-                    if b.get(self.i) != Some(&b':') {
+                    if at(b, self.i) != b':' {
                         return Err(err(self.i, E_COLON));
                     }
                     self.i += 1;
@@ -472,7 +483,7 @@ impl Parser<'_> {
                 }
                 let mut items = Vec::new();
                 self.i = ws(b, start + 1);
-                if b.get(self.i) == Some(&b']') {
+                if at(b, self.i) == b']' {
                     self.i += 1;
                     return Ok(Value::Arr(items));
                 }
@@ -663,10 +674,16 @@ impl Verdict {
 
 /// Output buffer and the two scratch buffers for decoding escaped keys and values, reused across
 /// every record so a page costs one big allocation.
+///
+/// The output is the body with some values rewritten: the body is copied lazily, in whole spans
+/// up to the next rewritten value (`copy_to`), so most of a page is one bulk copy instead of a
+/// push per key, colon and comma.
 struct Norm<'a> {
     s: &'a str,
     b: &'a [u8],
     out: String,
+    /// The body before this index is in `out` already, copied or rewritten.
+    copied: usize,
     key_buf: String,
     val_buf: String,
 }
@@ -685,7 +702,7 @@ fn write_loose_number(out: &mut String, t: &str) -> bool {
     }
     let mut i = int_end;
     let frac_start = i;
-    if b.get(i) == Some(&b'.') {
+    if at(b, i) == b'.' {
         i = scan_digits(b, i + 1);
         if i == frac_start + 1 {
             return false;
@@ -748,13 +765,7 @@ fn write_loose(out: &mut String, kind: Kind, text: &str) -> bool {
             true
         }
         Kind::Num => write_loose_number(out, t),
-        Kind::Time => match time::normalize_timestamp(t) {
-            Some(iso) => {
-                write_str(out, &iso);
-                true
-            }
-            None => false,
-        },
+        Kind::Time => time::push_timestamp(out, t),
         Kind::Id => false,
     }
 }
@@ -767,12 +778,21 @@ impl Norm<'_> {
             s,
             b: s.as_bytes(),
             out: String::with_capacity(s.len() + s.len() / 16 + 64),
+            copied: 0,
             key_buf: String::new(),
             val_buf: String::new(),
         }
     }
 
-    /// Copies (or, for a known field, converts) the value at `i`; returns the index after it.
+    /// Copies the body up to `i` into the output.
+    fn copy_to(&mut self, i: usize) {
+        let s = self.s;
+        self.out.push_str(s.get(self.copied..i).unwrap_or(""));
+        self.copied = i;
+    }
+
+    /// Reads the value at `i`, converting it in the output if it belongs to a known field whose
+    /// value is loosely typed; returns the index after it.
     fn field_value(
         &mut self,
         i: usize,
@@ -781,52 +801,53 @@ impl Norm<'_> {
         verdict: &mut Verdict,
     ) -> Result<usize, JsonError> {
         let b = self.b;
-        let end = match b.get(i) {
+        match b.get(i) {
             Some(b'"') => {
                 let (end, escaped) = scan_string(b, i)?;
                 if kind.is_some() || top != TopKey::Other {
-                    let text = content(self.s, i, end, escaped, &mut self.val_buf);
+                    let s = self.s;
+                    let mut buf = core::mem::take(&mut self.val_buf);
+                    let text = content(s, i, end, escaped, &mut buf);
                     verdict.note_str(top, text);
                     if let Some(k) = kind {
+                        self.copy_to(i);
                         if write_loose(&mut self.out, k, text) {
-                            return Ok(end);
+                            self.copied = end;
                         }
                     }
+                    self.val_buf = buf;
                 }
-                end
+                Ok(end)
             }
             Some(b'-' | b'0'..=b'9') => {
                 let end = scan_number(b, i)?;
                 let raw = self.s.get(i..end).unwrap_or("0");
-                match (kind, raw) {
-                    (Some(Kind::Id), _) => {
+                let typed = match (kind, raw) {
+                    (Some(Kind::Id), _) => None,
+                    (Some(Kind::Bool), "1") => Some("true"),
+                    (Some(Kind::Bool), "0") => Some("false"),
+                    _ => return Ok(end),
+                };
+                self.copy_to(i);
+                match typed {
+                    Some(v) => self.out.push_str(v),
+                    None => {
                         self.out.push('"');
                         self.out.push_str(raw);
                         self.out.push('"');
-                        return Ok(end);
                     }
-                    (Some(Kind::Bool), "1") => {
-                        self.out.push_str("true");
-                        return Ok(end);
-                    }
-                    (Some(Kind::Bool), "0") => {
-                        self.out.push_str("false");
-                        return Ok(end);
-                    }
-                    _ => end,
                 }
+                self.copied = end;
+                Ok(end)
             }
             _ => {
                 let end = skip_value(b, i)?;
                 if top == TopKey::Success && b.get(i..end) == Some(b"false") {
                     verdict.failed = true;
                 }
-                end
+                Ok(end)
             }
-        };
-        let s = self.s;
-        self.out.push_str(s.get(i..end).unwrap_or(""));
-        Ok(end)
+        }
     }
 
     /// Writes the normalised object at `i` (which holds `{`); returns the index after it.
@@ -842,15 +863,12 @@ impl Norm<'_> {
             Some(v) => (v, true),
             None => (&mut scratch, false),
         };
-        self.out.push('{');
         let mut i = ws(b, i + 1);
-        if b.get(i) == Some(&b'}') {
-            self.out.push('}');
+        if at(b, i) == b'}' {
             return Ok(i + 1);
         }
-        let mut first = true;
         loop {
-            if b.get(i) != Some(&b'"') {
+            if at(b, i) != b'"' {
                 return Err(err(i, E_KEY));
             }
             let key_start = i;
@@ -859,66 +877,47 @@ impl Norm<'_> {
             let kind = shape.iter().find(|(name, _)| *name == key).map(|&(_, k)| k);
             let top = if at_top { top_key(key) } else { TopKey::Other };
             i = ws(b, key_end);
-            if b.get(i) != Some(&b':') {
+            if at(b, i) != b':' {
                 return Err(err(i, E_COLON));
             }
             i = ws(b, i + 1);
-            if !first {
-                self.out.push(',');
-            }
-            first = false;
-            let s = self.s;
-            self.out
-                .push_str(s.get(key_start..key_end).unwrap_or("\"\""));
-            self.out.push(':');
             i = ws(b, self.field_value(i, kind, top, verdict)?);
             match b.get(i) {
                 Some(b',') => i = ws(b, i + 1),
-                Some(b'}') => {
-                    self.out.push('}');
-                    return Ok(i + 1);
-                }
+                Some(b'}') => return Ok(i + 1),
                 None => return Err(err(i, E_EOF)),
                 Some(_) => return Err(err(i, E_OBJ)),
             }
         }
     }
 
-    /// Writes the normalised `results` array at `i` (which holds `[`); returns the index after it
-    /// and the number of rows.
+    /// Writes the normalised `results` array at `i` (which holds `[`) as the whole output; returns
+    /// the index after it and the number of rows.
     fn results(&mut self, i: usize, shape: &[(&str, Kind)]) -> Result<(usize, usize), JsonError> {
         let b = self.b;
-        self.out.push('[');
+        // A repeated "results" replaces the earlier one, as JSON.parse would.
+        self.out.clear();
+        self.copied = i;
         let mut i = ws(b, i + 1);
         let mut rows = 0usize;
-        if b.get(i) == Some(&b']') {
-            self.out.push(']');
-            return Ok((i + 1, rows));
-        }
-        loop {
-            if b.get(i) == Some(&b'{') {
-                i = self.record(i, shape, None)?;
-            } else {
-                let end = skip_value(b, i)?;
-                let s = self.s;
-                self.out.push_str(s.get(i..end).unwrap_or("null"));
-                i = end;
-            }
-            rows = rows.saturating_add(1);
-            i = ws(b, i);
-            match b.get(i) {
-                Some(b',') => {
-                    self.out.push(',');
-                    i = ws(b, i + 1);
+        if at(b, i) != b']' {
+            loop {
+                i = match b.get(i) {
+                    Some(b'{') => self.record(i, shape, None)?,
+                    _ => skip_value(b, i)?,
+                };
+                rows = rows.saturating_add(1);
+                i = ws(b, i);
+                match b.get(i) {
+                    Some(b',') => i = ws(b, i + 1),
+                    Some(b']') => break,
+                    None => return Err(err(i, E_EOF)),
+                    Some(_) => return Err(err(i, E_ARR)),
                 }
-                Some(b']') => {
-                    self.out.push(']');
-                    return Ok((i + 1, rows));
-                }
-                None => return Err(err(i, E_EOF)),
-                Some(_) => return Err(err(i, E_ARR)),
             }
         }
+        self.copy_to(i + 1);
+        Ok((i + 1, rows))
     }
 }
 
@@ -928,7 +927,7 @@ fn open_body(body: &[u8]) -> Result<(&str, usize), DecodeError> {
     let s = core::str::from_utf8(body).map_err(|_| DecodeError::Invalid(E_NOT_UTF8))?;
     let start = if s.starts_with('\u{FEFF}') { 3 } else { 0 };
     let i = ws(s.as_bytes(), start);
-    if s.as_bytes().get(i) != Some(&b'{') {
+    if at(s.as_bytes(), i) != b'{' {
         return Err(DecodeError::Invalid(E_NOT_OBJECT));
     }
     Ok((s, i))
@@ -960,11 +959,11 @@ pub fn normalize_page(body: &[u8], shape: &[(&str, Kind)]) -> Result<Page, Decod
     let mut others: Vec<(usize, usize)> = Vec::new();
 
     i = ws(b, i + 1);
-    if b.get(i) == Some(&b'}') {
+    if at(b, i) == b'}' {
         i += 1;
     } else {
         loop {
-            if b.get(i) != Some(&b'"') {
+            if at(b, i) != b'"' {
                 return Err(err(i, E_KEY).into());
             }
             let key_start = i;
@@ -978,14 +977,12 @@ pub fn normalize_page(body: &[u8], shape: &[(&str, Kind)]) -> Result<Page, Decod
                 _ => 0,
             };
             i = ws(b, key_end);
-            if b.get(i) != Some(&b':') {
+            if at(b, i) != b':' {
                 return Err(err(i, E_COLON).into());
             }
             i = ws(b, i + 1);
             let end = match (which, b.get(i)) {
                 (1, Some(b'[')) => {
-                    // A repeated "results" replaces the earlier one, as JSON.parse would.
-                    n.out.clear();
                     let (end, count) = n.results(i, shape)?;
                     rows = Some(count);
                     results_bad = false;
@@ -1081,7 +1078,9 @@ pub fn normalize_object(body: &[u8], shape: &[(&str, Kind)]) -> Result<String, D
     let (s, i) = open_body(body)?;
     let mut n = Norm::new(s);
     let mut verdict = Verdict::default();
+    n.copied = i;
     let end = n.record(i, shape, Some(&mut verdict))?;
+    n.copy_to(end);
     close_body(n.b, end)?;
     verdict.into_result()?;
     Ok(n.out)
@@ -1539,7 +1538,7 @@ mod tests {
         let o = object(body, CDR);
         assert_eq!(
             o,
-            r#"{"id":"7","extra":{ "is_admin" : "false", "a" : [1, 2.50, {"b" : "x\u00e9\"" }] },"list":[ "yes" , "22" ],"weird\u0041":"\u00e9\n","duration":22}"#
+            r#"{ "id" : "7" , "extra" : { "is_admin" : "false", "a" : [1, 2.50, {"b" : "x\u00e9\"" }] }, "list": [ "yes" , "22" ], "weird\u0041": "\u00e9\n", "duration": 22 }"#
         );
         // Nested records inside a page are not normalised either: only a row's top level is.
         let p = page(
@@ -1608,7 +1607,7 @@ mod tests {
             (0, None, r#"{"count":0,"next":null,"results":[]}"#)
         );
         let p = page(r#"{"next":"","results":[ ]}"#, AGENT);
-        assert_eq!(p.json, r#"{"count":0,"next":null,"results":[]}"#);
+        assert_eq!(p.json, r#"{"count":0,"next":null,"results":[ ]}"#);
         assert_eq!(p.next, None);
         let p = page(r#"{"next":"https:\/\/x\/?a=\"1\"","results":[]}"#, AGENT);
         assert_eq!(p.next.as_deref(), Some("https://x/?a=\"1\""));
