@@ -80,6 +80,16 @@ function options(opts, op) {
   return [rest, signal ?? undefined];
 }
 
+// One attempt's I/O as one promise, for the core: fetch, the named response headers, the body.
+// Done by the wasm, each await and each header read crosses the boundary (an await costs two
+// wasm-bindgen closures); what to send and what the reply means stay the core's.
+const send = (f) => async (url, init, signal, names, all) => {
+  init = JSON.parse(init);
+  init.signal = signal;
+  const r = await (f ?? fetch)(url, init), h = r.headers;
+  return [r.status, ...names.map((n) => h?.get(n)), all ? JSON.stringify(Object.fromEntries(h ?? [])) : null, new Uint8Array(await r.arrayBuffer())];
+};
+
 async function call(c, op, input, opts, url) {
   const [o, signal] = options(opts, op);
   try {
@@ -119,7 +129,7 @@ export class Toky {
     try {
       // A web page's main thread (not a worker, not a server runtime): where an api.toky.co
       // baseUrl would hand the key to every visitor, so the core refuses it (see allowBrowser).
-      c = this.#c = new w.Client(enc(rest, op), fetch, typeof document != "undefined" && typeof window != "undefined");
+      c = this.#c = new w.Client(enc(rest, op), send(fetch), typeof document != "undefined" && typeof window != "undefined");
     } catch (e) {
       throw wrap(e, op);
     }

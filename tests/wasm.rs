@@ -26,6 +26,10 @@ extern "C" {
     fn abort(this: &Controller);
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = Function)]
+    type MakeFunction;
+    #[wasm_bindgen(constructor, js_class = "Function")]
+    fn new(body: &str) -> MakeFunction;
 }
 
 const MOCK: &str = match option_env!("TOKY_MOCK_URL") {
@@ -48,9 +52,20 @@ fn base() -> String {
     format!("{MOCK}/v1")
 }
 
+/// The skin's own `send` (js/skin.js, `const send = ...` through the `};` that ends it), bound to
+/// the global fetch: these tests drive `Client` without the skin, but through the same code.
+fn send() -> js_sys::Function {
+    const SKIN: &str = include_str!("../js/skin.js");
+    let from = SKIN.find("const send = ").expect("skin.js defines send") + "const send = ".len();
+    let len = SKIN[from..].find("\n};").expect("send ends with };") + 2;
+    let make: js_sys::Function = MakeFunction::new(&format!("return {};", &SKIN[from..from + len])).unchecked_into();
+    let send = make.call0(&JsValue::UNDEFINED).and_then(|f| f.unchecked_ref::<js_sys::Function>().call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED));
+    send.expect("send evaluates").unchecked_into()
+}
+
 fn client_with(extra: &str) -> Client {
     let cfg = format!("{{\"apiKey\":\"demo-key\",\"baseUrl\":\"{}\"{extra}}}", base());
-    Client::new(&cfg, JsValue::UNDEFINED, false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
+    Client::new(&cfg, send(), false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
 }
 
 fn client() -> Client {
@@ -184,7 +199,7 @@ async fn paging_to_the_end() {
 async fn error_kinds() {
     reset().await;
     let c = client();
-    let bad_key = Client::new(&format!("{{\"apiKey\":\"nope\",\"baseUrl\":\"{}\"}}", base()), JsValue::UNDEFINED, false).unwrap();
+    let bad_key = Client::new(&format!("{{\"apiKey\":\"nope\",\"baseUrl\":\"{}\"}}", base()), send(), false).unwrap();
     let e = call(&bad_key, "agents.list", "{}").await.unwrap_err();
     assert_eq!((kind(&e), get(&e, "status").as_f64()), ("auth".into(), Some(401.0)));
     assert!(!s(&e, "requestId").is_empty(), "request id is carried");
@@ -304,7 +319,7 @@ async fn retries_get_but_never_resends_an_sms() {
 
 #[wasm_bindgen_test]
 fn key_never_in_errors() {
-    let e = match Client::new("{\"apiKey\":\"sk-\\u0007top-secret\",\"baseUrl\":\"ftp://x\"}", JsValue::UNDEFINED, false) {
+    let e = match Client::new("{\"apiKey\":\"sk-\\u0007top-secret\",\"baseUrl\":\"ftp://x\"}", send(), false) {
         Err(e) => e,
         Ok(_) => panic!("accepted"),
     };

@@ -1,7 +1,8 @@
-//! The wasm layer: boring glue. It performs what the core planned — one `fetch` per attempt
-//! through the global binding (or the caller's own `fetch`), one `AbortController` per call
-//! that the deadline and the caller's `AbortSignal` both abort (also during a backoff sleep),
-//! and `setTimeout` sleeps — and converts values at the boundary. No business rules live here:
+//! The wasm layer: boring glue. It performs what the core planned — one attempt at a time
+//! through the skin's `send` (fetch, the headers the core reads, the body bytes: one promise
+//! instead of an await and a crossing per step), one `AbortController` per call that the
+//! deadline and the caller's `AbortSignal` both abort (also during a backoff sleep), and
+//! `setTimeout` sleeps — and converts values at the boundary. No business rules live here:
 //! what to send, whether to retry and what a response means are decided by the core.
 
 #[allow(unused_imports)]
@@ -10,7 +11,7 @@ use crate::prelude::*;
 use core::cell::Cell;
 use alloc::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -24,8 +25,12 @@ use task::{promise, wait};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+    /// skin.js `send(url, initJson, signal, headerNames, allHeaders)`: fetch (the caller's or
+    /// the global one), then `[status, ...named header values, all headers as JSON or null,
+    /// body bytes]`.
+    type Send;
+    #[wasm_bindgen(method, js_name = call)]
+    fn send(this: &Send, this_arg: &JsValue, url: &str, init: &str, signal: &AbortSignal, names: &Array, all: bool) -> Promise;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
@@ -46,18 +51,6 @@ extern "C" {
     fn add_event_listener(this: &AbortSignal, ty: &str, f: &Function);
     #[wasm_bindgen(method, js_name = removeEventListener)]
     fn remove_event_listener(this: &AbortSignal, ty: &str, f: &Function);
-
-    type FetchResponse;
-    #[wasm_bindgen(method, getter)]
-    fn status(this: &FetchResponse) -> f64;
-    #[wasm_bindgen(method, getter)]
-    fn headers(this: &FetchResponse) -> Headers;
-    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
-    fn array_buffer(this: &FetchResponse) -> Result<Promise, JsValue>;
-
-    type Headers;
-    #[wasm_bindgen(method, catch)]
-    fn get(this: &Headers, name: &str) -> Result<Option<String>, JsValue>;
 }
 
 fn to_js(e: &Error) -> JsValue {
@@ -73,20 +66,26 @@ pub struct Client {
 
 struct Inner {
     cfg: Config,
-    fetch: Option<Function>,
+    send: Send,
+    /// The response headers `attempt` reads: the request-id names, then `retry-after`.
+    names: Array,
 }
 
 #[wasm_bindgen]
 impl Client {
-    /// `config`: the constructor options as JSON (without `fetch`); `fetch`: the caller's own
-    /// fetch function, or undefined for the global one; `browser`: running on a web page's main
-    /// thread (the skin checks for `document` and `window`), where the real API is refused
-    /// unless `allowBrowser`.
+    /// `config`: the constructor options as JSON (without `fetch`); `send`: the skin's attempt
+    /// function, bound to the caller's own fetch or the global one; `browser`: running on a web
+    /// page's main thread (the skin checks for `document` and `window`), where the real API is
+    /// refused unless `allowBrowser`.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, fetch: JsValue, browser: bool) -> Result<Client, JsValue> {
+    pub fn new(config: &str, send: Function, browser: bool) -> Result<Client, JsValue> {
         let env = Env { browser_main_thread: browser };
         let cfg = Config::from_json(config, &env).map_err(|e| to_js(&e.op("new Toky")))?;
-        Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok() }) })
+        let names = Array::new();
+        for h in REQUEST_ID_HEADERS.iter().chain(&["retry-after"]) {
+            names.push(&JsValue::from_str(h));
+        }
+        Ok(Client { inner: Rc::new(Inner { cfg, send: send.unchecked_into(), names }) })
     }
 
     /// Runs one operation. `input` and `options` are JSON; `signal` an AbortSignal or undefined.
@@ -220,28 +219,17 @@ struct Reply {
     headers_json: Option<String>,
 }
 
-async fn attempt(inner: &Inner, plan: &Plan, init: &JsValue) -> Result<Reply, JsValue> {
-    let promise = match &inner.fetch {
-        Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&plan.url), init)?.dyn_into::<Promise>()?,
-        None => global_fetch(&plan.url, init)?,
-    };
-    let res: FetchResponse = wait(&promise).await?.unchecked_into();
-    let status = res.status();
-    let status = if (0.0..=999.0).contains(&status) { status as u16 } else { 0 };
-    let headers = res.headers();
-    let header = |name: &str| headers.get(name).ok().flatten();
-    let request_id = REQUEST_ID_HEADERS.iter().find_map(|h| header(h));
-    let retry_after = header("retry-after");
-    let headers_json = if matches!(plan.decode, Decode::Raw) {
-        Object::from_entries(&headers)
-            .ok()
-            .and_then(|o| JSON::stringify(&o).ok())
-            .and_then(|s| s.as_string())
-    } else {
-        None
-    };
-    let buf = wait(&res.array_buffer()?).await?;
-    let body = Uint8Array::new(&buf).to_vec();
+async fn attempt(inner: &Inner, plan: &Plan, init: &str, signal: &AbortSignal) -> Result<Reply, JsValue> {
+    let all = matches!(plan.decode, Decode::Raw);
+    let p = inner.send.send(&JsValue::UNDEFINED, &plan.url, init, signal, &inner.names, all);
+    let a: Array = wait(&p).await?.unchecked_into();
+    let status = a.get(0).as_f64().filter(|s| (0.0..=999.0).contains(s)).map_or(0, |s| s as u16);
+    // The request id is the first of its names present; retry-after follows them.
+    let ids = REQUEST_ID_HEADERS.len() as u32;
+    let request_id = (1..=ids).find_map(|k| a.get(k).as_string());
+    let retry_after = a.get(ids + 1).as_string();
+    let headers_json = a.get(ids + 2).as_string();
+    let body = Uint8Array::new(&a.get(ids + 3)).to_vec();
     Ok(Reply { status, body, request_id, retry_after, headers_json })
 }
 
@@ -292,13 +280,12 @@ async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Resul
     }
     let guard = Guard::new(timeout_ms as f64, caller);
     let deadline = js_sys::Date::now() + timeout_ms as f64;
-    let init_json = plan.init_json(&inner.cfg);
+    let init = plan.init_json(&inner.cfg);
+    let signal = guard.controller.signal();
     let mut retries: u32 = 0;
     loop {
-        let init = JSON::parse(&init_json)?;
-        Reflect::set(&init, &"signal".into(), &guard.controller.signal())?;
         guard.in_flight.set(true);
-        let reply = attempt(inner, &plan, &init).await;
+        let reply = attempt(inner, &plan, &init, &signal).await;
         guard.in_flight.set(false);
         if guard.stopped() != RUNNING {
             return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
