@@ -123,6 +123,9 @@ fn hex4(b: &[u8], i: usize) -> Option<u32> {
     Some(v)
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
 /// Validates the string starting at the quote at `i`; returns the index after the closing quote
 /// and whether it contains escapes (an escape-free string can be used as a slice, uncopied).
 fn scan_string(b: &[u8], i: usize) -> Result<(usize, bool), JsonError> {
@@ -131,7 +134,21 @@ fn scan_string(b: &[u8], i: usize) -> Result<(usize, bool), JsonError> {
     let mut escaped = false;
     let mut non_ascii = false;
     loop {
-        // The common bytes first, in a tight loop: most strings are plain ASCII text.
+        // Eight bytes at a time while none of them is a quote, a backslash or a control byte
+        // (the exact "some byte is zero / below n" word tests), then byte by byte: the
+        // normaliser spends most of its time here, inside string values.
+        while let Some(w) = b.get(j..j + 8) {
+            let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+            let (q, s) = (x ^ (ONES * b'"' as u64), x ^ (ONES * b'\\' as u64));
+            let zero_or_low = (q.wrapping_sub(ONES) & !q)
+                | (s.wrapping_sub(ONES) & !s)
+                | (x.wrapping_sub(ONES * 0x20) & !x);
+            if zero_or_low & HIGH != 0 {
+                break;
+            }
+            non_ascii |= x & HIGH != 0;
+            j += 8;
+        }
         while let Some(&c) = b.get(j) {
             if c == b'"' || c == b'\\' || c < 0x20 {
                 break;
@@ -1213,6 +1230,54 @@ mod tests {
         assert_eq!(parse(r#""\ud83d\u0041""#).unwrap(), s("\u{FFFD}A"));
         assert_eq!(parse(r#""\ud83d\ud83d\ude00""#).unwrap(), s("\u{FFFD}😀"));
         assert_eq!(parse(r#""\ud83d\n""#).unwrap(), s("\u{FFFD}\n"));
+    }
+
+    /// The word-at-a-time scan against a byte-at-a-time reference, for strings built from the
+    /// bytes that matter at every alignment.
+    #[test]
+    fn scan_string_matches_a_bytewise_scan() {
+        fn reference(b: &[u8], i: usize) -> Result<(usize, bool), usize> {
+            let (mut j, mut escaped) = (i + 1, false);
+            loop {
+                match b.get(j) {
+                    None => return Err(j),
+                    Some(b'"') => break,
+                    Some(b'\\') => {
+                        escaped = true;
+                        match b.get(j + 1) {
+                            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
+                            Some(b'u') if hex4(b, j + 2).is_some() => j += 6,
+                            None => return Err(j + 1),
+                            Some(_) => return Err(j),
+                        }
+                    }
+                    Some(&c) if c < 0x20 => return Err(j),
+                    Some(_) => j += 1,
+                }
+            }
+            match core::str::from_utf8(&b[i + 1..j]) {
+                Ok(_) => Ok((j + 1, escaped)),
+                Err(_) => Err(i + 1),
+            }
+        }
+        let alphabet: &[&[u8]] = &[b"a", b"Z", b" ", b"\"", b"\\", b"\\n", b"\\u00e9", b"\x1f", b"\x7f", b"\x00", "é".as_bytes(), "€".as_bytes(), &[0xff], &[0xc3], b"!", b"#", b"~", b"\x20", b"\x21"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut s = b"\"".to_vec();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let pick = alphabet[(seed % alphabet.len() as u64) as usize];
+                s.extend_from_slice(if seed % 5 == 0 { pick } else { b"abcdefgh" });
+            }
+            if seed % 3 != 0 {
+                s.push(b'"');
+            }
+            s.extend_from_slice(b" tail");
+            let got = scan_string(&s, 0).map_err(|e| e.pos);
+            assert_eq!(got, reference(&s, 0), "{:?}", String::from_utf8_lossy(&s));
+        }
     }
 
     #[test]

@@ -264,10 +264,18 @@ pub fn push_timestamp(out: &mut String, s: &str) -> bool {
     if !(0..=9999).contains(&y) {
         return false;
     }
-    out.push('"');
-    let _ = push_date(out, y, mo, d);
-    out.push('T');
-    push_clock(out, h, mi, sec);
+    // Filled in place and pushed once: this runs for every record of a page.
+    let mut text = *b"\"0000-00-00T00:00:00";
+    for (at, v, width) in [(1, y as u32, 4), (6, mo, 2), (9, d, 2), (12, h, 2), (15, mi, 2), (18, sec, 2)] {
+        let mut v = v;
+        for k in (at..at + width).rev() {
+            if let Some(c) = text.get_mut(k) {
+                *c = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+        }
+    }
+    out.push_str(core::str::from_utf8(&text).unwrap_or(""));
     out.push_str(st.frac);
     out.push_str("Z\"");
     true
