@@ -81,7 +81,7 @@ function options(opts, op) {
 }
 
 // One attempt's I/O as one promise, for the core: fetch, the named response headers, the body.
-// Done by the wasm, each await and each header read crosses the boundary (an await costs two
+// Done in wasm, each await and each header read would cross the boundary (an await costs two
 // wasm-bindgen closures); what to send and what the reply means stay the core's.
 const send = (f) => async (url, init, signal, names, all) => {
   init = JSON.parse(init);
