@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::data::{self, is_e164, Contact, SMS_NUMBERS};
 use crate::events::{self, EVENTS};
 use crate::segments;
-use crate::state::{App, ContactLoc, Webhook};
+use crate::state::{App, ContactLoc, Db, Webhook};
 use crate::time;
 use crate::util::{
     bad_request, base_url, created, envelope, err, filter_param, not_found, ok, page, page_slice,
@@ -301,26 +301,35 @@ pub async fn sms_send(State(app): S, body: Bytes) -> Response {
     ok(json!({"success": true, "id": sms.id, "segments": seg.segments}))
 }
 
-pub async fn sms_list(State(app): S, headers: HeaderMap, uri: Uri) -> Response {
+/// A list of records newest first, paged, optionally bounded by `filter` on the record time:
+/// `/sms`, `/voicemails` and `/cdrs` (which also accepts `init_dt` as the filter field).
+fn timed_list<T: serde::Serialize>(
+    app: &App,
+    headers: &HeaderMap,
+    uri: &Uri,
+    path: &str,
+    fields: &[&str],
+    records: impl Fn(&Db) -> &[T],
+    ts: impl Fn(&T) -> i64,
+) -> Response {
     let q = Query::parse(uri.query());
     let p = match page(&q) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let filter = match filter_param(&q, &["created_at"]) {
+    let filter = match filter_param(&q, fields) {
         Ok(f) => f,
         Err(r) => return r,
     };
     let db = app.db();
-    let all: Vec<_> = db
-        .sms
+    let all: Vec<_> = records(&db)
         .iter()
         .rev()
-        .filter(|s| filter.as_ref().is_none_or(|(_, f)| f.contains(s.ts)))
+        .filter(|r| filter.as_ref().is_none_or(|(_, f)| f.contains(ts(r))))
         .collect();
     let rows = page_slice(&all, &p);
     ok(envelope(
-        &format!("{}/v1/sms", base_url(&app, &headers)),
+        &format!("{}/v1/{path}", base_url(app, headers)),
         &p,
         all.len(),
         rows,
@@ -328,33 +337,14 @@ pub async fn sms_list(State(app): S, headers: HeaderMap, uri: Uri) -> Response {
     ))
 }
 
+pub async fn sms_list(State(app): S, headers: HeaderMap, uri: Uri) -> Response {
+    timed_list(&app, &headers, &uri, "sms", &["created_at"], |db| &db.sms, |s| s.ts)
+}
+
 // --- voicemails ------------------------------------------------------------------------
 
 pub async fn voicemails_list(State(app): S, headers: HeaderMap, uri: Uri) -> Response {
-    let q = Query::parse(uri.query());
-    let p = match page(&q) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let filter = match filter_param(&q, &["created_at"]) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let db = app.db();
-    let all: Vec<_> = db
-        .voicemails
-        .iter()
-        .rev()
-        .filter(|v| filter.as_ref().is_none_or(|(_, f)| f.contains(v.ts)))
-        .collect();
-    let rows = page_slice(&all, &p);
-    ok(envelope(
-        &format!("{}/v1/voicemails", base_url(&app, &headers)),
-        &p,
-        all.len(),
-        rows,
-        filter.as_ref().map(|(raw, _)| raw.as_str()),
-    ))
+    timed_list(&app, &headers, &uri, "voicemails", &["created_at"], |db| &db.voicemails, |v| v.ts)
 }
 
 pub async fn voicemail_get(State(app): S, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -375,30 +365,7 @@ pub async fn voicemail_get(State(app): S, headers: HeaderMap, Path(id): Path<Str
 // --- calls -----------------------------------------------------------------------------
 
 pub async fn cdrs_list(State(app): S, headers: HeaderMap, uri: Uri) -> Response {
-    let q = Query::parse(uri.query());
-    let p = match page(&q) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let filter = match filter_param(&q, &["created_at", "init_dt"]) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let db = app.db();
-    let all: Vec<_> = db
-        .cdrs
-        .iter()
-        .rev()
-        .filter(|c| filter.as_ref().is_none_or(|(_, f)| f.contains(c.ts)))
-        .collect();
-    let rows = page_slice(&all, &p);
-    ok(envelope(
-        &format!("{}/v1/cdrs", base_url(&app, &headers)),
-        &p,
-        all.len(),
-        rows,
-        filter.as_ref().map(|(raw, _)| raw.as_str()),
-    ))
+    timed_list(&app, &headers, &uri, "cdrs", &["created_at", "init_dt"], |db| &db.cdrs, |c| c.ts)
 }
 
 pub async fn recording_get(
