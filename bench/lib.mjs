@@ -129,6 +129,21 @@ export function orders(names) {
 
 // --- the contenders ------------------------------------------------------------------------
 
+/** Paging by hand as users write it: 500-row pages, following `next`, up to `max` records. */
+async function follow(base, getPage, max, visit) {
+  let url = base + "/contacts?limit=500", n = 0;
+  while (url && n < max) {
+    const page = await getPage(url);
+    for (const c of page.results) {
+      if (n >= max) return n;
+      n++;
+      visit(c);
+    }
+    url = page.next;
+  }
+  return n;
+}
+
 /** Builds the three contenders against `base` (…/v1). Each op resolves to what it decoded. */
 export async function contenders(base, { axios, Toky }) {
   const ax = axios.create({ baseURL: base, headers: HEADERS });
@@ -139,37 +154,13 @@ export async function contenders(base, { axios, Toky }) {
       getContact: async (phone) => (await fetch(base + "/contacts/" + encodeURIComponent(phone), { headers: HEADERS })).json(),
       list: async (limit) => (await fetch(base + "/contacts?limit=" + limit, { headers: HEADERS })).json(),
       send: async (input) => (await fetch(base + "/sms/send", { method: "POST", headers: jsonHeaders, body: JSON.stringify(input) })).json(),
-      async iterate(max, visit) {
-        let url = base + "/contacts?limit=500", n = 0;
-        while (url && n < max) {
-          const page = await (await fetch(url, { headers: HEADERS })).json();
-          for (const c of page.results) {
-            if (n >= max) return n;
-            n++;
-            visit(c);
-          }
-          url = page.next;
-        }
-        return n;
-      },
+      iterate: (max, visit) => follow(base, async (url) => (await fetch(url, { headers: HEADERS })).json(), max, visit),
     },
     axios: {
       getContact: async (phone) => (await ax.get("/contacts/" + encodeURIComponent(phone))).data,
       list: async (limit) => (await ax.get("/contacts", { params: { limit } })).data,
       send: async (input) => (await ax.post("/sms/send", input)).data,
-      async iterate(max, visit) {
-        let url = base + "/contacts?limit=500", n = 0;
-        while (url && n < max) {
-          const page = (await ax.get(url)).data;
-          for (const c of page.results) {
-            if (n >= max) return n;
-            n++;
-            visit(c);
-          }
-          url = page.next;
-        }
-        return n;
-      },
+      iterate: (max, visit) => follow(base, async (url) => (await ax.get(url)).data, max, visit),
     },
     toky: {
       getContact: (phone) => toky.contacts.get(phone),

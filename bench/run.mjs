@@ -334,14 +334,15 @@ async function phases() {
     const toky = new Toky({ apiKey: KEY, baseUrl: base });
     const tokyNoNet = new Toky({ apiKey: KEY, baseUrl: base, fetch: () => Promise.resolve(reply) });
     const tokyCall = (t) => (op == "get" ? t.contacts.get(phone) : t.contacts.list({ limit: 500 }));
-    const armed = async (abortAfter) => {
+    // abort(undefined) is abort(): the reason becomes the usual DOMException.
+    const armed = async (abortAfter, reason) => {
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), 30000);
       try {
         return await (await fetch(url, { headers: HEADERS, signal: ac.signal })).json();
       } finally {
         clearTimeout(timer);
-        if (abortAfter) ac.abort();
+        if (abortAfter) ac.abort(reason);
       }
     };
     // A plain-JS client that does per call what toky does: the request init toky sends
@@ -363,23 +364,13 @@ async function phases() {
       }
     };
     const REASON = new Error("done");
-    const armedReason = async () => {
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(), 30000);
-      try {
-        return await (await fetch(url, { headers: HEADERS, signal: ac.signal })).json();
-      } finally {
-        clearTimeout(timer);
-        ac.abort(REASON);
-      }
-    };
     const V = {
       fetch_json: async () => (await fetch(url, { headers: HEADERS })).json(),
       fetch_arraybuffer_parse: async () => JSON.parse(td.decode(await (await fetch(url, { headers: HEADERS })).arrayBuffer())),
       fetch_signal_timer: () => armed(false),
       same_features: sameFeatures,
       fetch_signal_timer_abort: () => armed(true),
-      fetch_signal_timer_abort_with_reason: armedReason,
+      fetch_signal_timer_abort_with_reason: () => armed(true, REASON),
       toky: () => tokyCall(toky),
       toky_no_network: () => tokyCall(tokyNoNet),
       decode_parse_only: async () => JSON.parse(td.decode(body)),
