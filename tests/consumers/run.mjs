@@ -63,6 +63,21 @@ function run(cmd, args, { cwd, env, quiet = false, timeoutMs = 60_000 } = {}) {
   });
 }
 
+/** Starts a server process, collecting its output in `log`; `stop()` ends it and waits. */
+function launch(cmd, args, opts) {
+  const p = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+  const s = { log: "", exited: false };
+  p.stdout.on("data", (d) => (s.log += d));
+  p.stderr.on("data", (d) => (s.log += d));
+  p.on("exit", () => (s.exited = true));
+  s.stop = async () => {
+    if (s.exited) return;
+    p.kill("SIGTERM");
+    await new Promise((r) => (s.exited ? r() : p.once("exit", r)));
+  };
+  return s;
+}
+
 /** Copies tests/consumers/<name> into the work directory and installs the tarball there. */
 async function prepare(name) {
   const dir = join(work, name);
@@ -223,24 +238,16 @@ const consumers = {
   async "vite-dev"() {
     const dir = await prepare("vite");
     const port = await freePort();
-    const p = spawn(bin("vite"), ["--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+    const s = launch(bin("vite"), ["--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
       cwd: dir,
       env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let log = "", exited = false;
-    p.stdout.on("data", (d) => (log += d));
-    p.stderr.on("data", (d) => (log += d));
-    p.on("exit", () => (exited = true));
     try {
-      for (let i = 0; i < 100 && !exited && !log.includes("ready in"); i++) await sleep(100);
-      if (exited || !log.includes("ready in")) throw new Error("vite dev server did not start:\n" + log);
+      for (let i = 0; i < 100 && !s.exited && !s.log.includes("ready in"); i++) await sleep(100);
+      if (s.exited || !s.log.includes("ready in")) throw new Error("vite dev server did not start:\n" + s.log);
       return check(await inChromium(`http://127.0.0.1:${port}/?api=${encodeURIComponent(baseUrl)}`));
     } finally {
-      if (!exited) {
-        p.kill("SIGTERM");
-        await new Promise((r) => (exited ? r() : p.once("exit", r)));
-      }
+      await s.stop();
     }
   },
 
@@ -258,17 +265,10 @@ const consumers = {
     const dir = await prepare("workerd");
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const p = spawn(bin("workerd"), ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`], {
-        cwd: dir,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let log = "", exited = false;
-      p.stdout.on("data", (d) => (log += d));
-      p.stderr.on("data", (d) => (log += d));
-      p.on("exit", () => (exited = true));
+      const s = launch(bin("workerd"), ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`], { cwd: dir });
       try {
         const url = `http://127.0.0.1:${port}/?base=${encodeURIComponent(baseUrl)}`;
-        for (let i = 0; i < 150 && !exited; i++) {
+        for (let i = 0; i < 150 && !s.exited; i++) {
           let res;
           try {
             res = await fetch(url);
@@ -277,16 +277,13 @@ const consumers = {
             continue;
           }
           const body = await res.text();
-          if (!res.ok) throw new Error(`worker answered ${res.status}: ${body}\n${log}`);
+          if (!res.ok) throw new Error(`worker answered ${res.status}: ${body}\n${s.log}`);
           return check(JSON.parse(body));
         }
-        if (exited && attempt < 3 && /address already in use/i.test(log)) continue;
-        throw new Error("workerd did not serve" + (exited ? " (it exited)" : "") + ":\n" + log);
+        if (s.exited && attempt < 3 && /address already in use/i.test(s.log)) continue;
+        throw new Error("workerd did not serve" + (s.exited ? " (it exited)" : "") + ":\n" + s.log);
       } finally {
-        if (!exited) {
-          p.kill("SIGTERM");
-          await new Promise((r) => (exited ? r() : p.once("exit", r)));
-        }
+        await s.stop();
       }
     }
   },
