@@ -64,7 +64,7 @@ impl<P: Pages> Heap<P> {
         let size = 1usize << (c as u32 + MIN_SHIFT);
         if self.end - self.next < size {
             // Fresh pages: contiguous with the current run unless something else grew memory.
-            let n = (size + PAGE - 1) / PAGE;
+            let n = size.div_ceil(PAGE);
             let Some(start) = self.pages.grow(n) else { return null_mut() };
             if start != self.end {
                 self.next = start;

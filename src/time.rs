@@ -206,33 +206,30 @@ fn utc_instant(st: &Stamp) -> (i64, u32) {
     (total.div_euclid(86_400), total.rem_euclid(86_400) as u32)
 }
 
-fn push_padded(out: &mut String, v: u32, width: u32) {
-    let mut div = 10u32.pow(width.saturating_sub(1).min(9));
-    while div > 0 {
-        out.push((b'0' + ((v / div) % 10) as u8) as char);
-        div /= 10;
-    }
-}
-
-/// Writes `YYYY-MM-DD` and returns false when the year has no four-digit form.
-fn push_date(out: &mut String, y: i64, m: u32, d: u32) -> bool {
+/// `YYYY-MM-DD`, `sep`, `HH:MM:SS` as ASCII, filled in place (the normaliser formats one per
+/// record); None when the year has no four-digit form.
+fn stamp_text(y: i64, mo: u32, d: u32, sep: u8, (h, mi, sec): (u32, u32, u32)) -> Option<[u8; 19]> {
     if !(0..=9999).contains(&y) {
-        return false;
+        return None;
     }
-    push_padded(out, y as u32, 4);
-    out.push('-');
-    push_padded(out, m, 2);
-    out.push('-');
-    push_padded(out, d, 2);
-    true
+    let mut text = *b"0000-00-00 00:00:00";
+    if let Some(c) = text.get_mut(10) {
+        *c = sep;
+    }
+    for (at, v, width) in [(0, y as u32, 4), (5, mo, 2), (8, d, 2), (11, h, 2), (14, mi, 2), (17, sec, 2)] {
+        let mut v = v;
+        for k in (at..at + width).rev() {
+            if let Some(c) = text.get_mut(k) {
+                *c = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+        }
+    }
+    Some(text)
 }
 
-fn push_clock(out: &mut String, h: u32, mi: u32, sec: u32) {
-    push_padded(out, h, 2);
-    out.push(':');
-    push_padded(out, mi, 2);
-    out.push(':');
-    push_padded(out, sec, 2);
+fn ascii(b: &[u8]) -> &str {
+    core::str::from_utf8(b).unwrap_or("")
 }
 
 /// `push_timestamp`'s result without the quotes, for the tests.
@@ -261,21 +258,9 @@ pub fn push_timestamp(out: &mut String, s: &str) -> bool {
             (y, m, d, secs / 3600, secs / 60 % 60, secs % 60)
         }
     };
-    if !(0..=9999).contains(&y) {
-        return false;
-    }
-    // Filled in place and pushed once: this runs for every record of a page.
-    let mut text = *b"\"0000-00-00T00:00:00";
-    for (at, v, width) in [(1, y as u32, 4), (6, mo, 2), (9, d, 2), (12, h, 2), (15, mi, 2), (18, sec, 2)] {
-        let mut v = v;
-        for k in (at..at + width).rev() {
-            if let Some(c) = text.get_mut(k) {
-                *c = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
-        }
-    }
-    out.push_str(core::str::from_utf8(&text).unwrap_or(""));
+    let Some(text) = stamp_text(y, mo, d, b'T', (h, mi, sec)) else { return false };
+    out.push('"');
+    out.push_str(ascii(&text));
     out.push_str(st.frac);
     out.push_str("Z\"");
     true
@@ -287,24 +272,20 @@ pub fn push_timestamp(out: &mut String, s: &str) -> bool {
 /// optional zone, no zone = UTC) become `YYYY-MM-DD HH:MM:SS` in UTC with the fraction truncated.
 pub fn parse_bound(s: &str) -> Result<Bound, &'static str> {
     let st = parse_stamp(s.trim_ascii())?;
-    let mut api = String::with_capacity(19);
+    const RANGE: &str = "the date is out of range once converted to UTC (years 0000-9999)";
     if st.time.is_none() {
-        push_date(&mut api, st.y, st.mo, st.d);
+        let text = stamp_text(st.y, st.mo, st.d, b' ', (0, 0, 0)).ok_or(RANGE)?;
         return Ok(Bound {
-            api,
+            api: ascii(text.get(..10).unwrap_or(&[])).into(),
             key: (days_from_civil(st.y, st.mo, st.d), 0),
             date_only: true,
         });
     }
     let (days, secs) = utc_instant(&st);
     let (y, m, d) = civil_from_days(days);
-    if !push_date(&mut api, y, m, d) {
-        return Err("the date is out of range once converted to UTC (years 0000-9999)");
-    }
-    api.push(' ');
-    push_clock(&mut api, secs / 3600, secs / 60 % 60, secs % 60);
+    let text = stamp_text(y, m, d, b' ', (secs / 3600, secs / 60 % 60, secs % 60)).ok_or(RANGE)?;
     Ok(Bound {
-        api,
+        api: ascii(&text).into(),
         key: (days, secs),
         date_only: false,
     })
