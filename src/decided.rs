@@ -5,8 +5,6 @@
 //! Resource models (which fields are booleans, numbers, timestamps) live with their resource
 //! (`agents.rs`, `contacts.rs`, ...), because most of them are documented.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 
 /// [DOC] Toky's REST base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.toky.co/v1";

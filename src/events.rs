@@ -10,35 +10,35 @@
 //! `parse` refuses any request whose URL does not carry it. That is exactly as strong as the
 //! secrecy of the URL (HTTPS keeps it off the wire; server logs may record it), and no stronger.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use serde_json::Value;
 
-use crate::args;
+use crate::args::{self, Arg};
 use crate::error::{Error, ErrorKind};
-use crate::json::{self, DecodeError, Kind, Shape, Value};
 
-/// Every event's fields that need typing. The three event shapes never give one name two
-/// meanings, so one shape serves all of them and unknown events too: sms `id`; call
-/// `callid`, `duration` (seconds), `web_call` ("yes"/"no") and `date`; voicemail the call
-/// fields plus `voicemail_id`. Other fields are copied unchanged, as in list records.
-pub const EVENT: Shape = &[
-    ("id", Kind::Id),
-    ("callid", Kind::Id),
-    ("voicemail_id", Kind::Id),
-    ("duration", Kind::Num),
-    ("web_call", Kind::Bool),
-    ("date", Kind::Time),
-];
+crate::record! {
+    /// Every event's fields that need typing. The three event shapes never give one name two
+    /// meanings, so one record serves all of them and unknown events too: sms `id`; call
+    /// `callid`, `duration` (seconds), `web_call` ("yes"/"no") and `date`; voicemail the call
+    /// fields plus `voicemail_id`. Other fields are copied unchanged, as in list records.
+    pub struct Event {
+        event: Pass,
+        id: Id,
+        callid: Id,
+        voicemail_id: Id,
+        duration: Num,
+        web_call: Bool,
+        date: Time,
+    }
+}
 
 /// The query parameter of the hook URL that carries the receiver's secret.
 pub const TOKEN_PARAM: &str = "token";
 
-/// Reads one delivery. `body` is the request body as text; `options` the JSON of
+/// Reads one delivery. `body` is the request body as text; `options` the checked
 /// `{event?, token?, url?}`. Returns the event as JSON: the body's fields normalised like list
 /// records, with `event` set (from the body, or from the option when the body has none).
-pub fn parse(body: &str, options: &str) -> Result<String, Error> {
-    let opts = json::parse(options).map_err(|_| Error::field("options", "expected an object"))?;
-    let o = args::object(Some(&opts), "options", true)?;
+pub fn parse(body: &str, options: Option<&Arg>) -> Result<String, Error> {
+    let o = args::object(options, "options", true)?;
     args::only(o, &["event", "token", "url"])?;
     let named = args::text(o, "event", false, 64)?;
     let token = args::text(o, "token", false, 1024)?;
@@ -56,59 +56,52 @@ pub fn parse(body: &str, options: &str) -> Result<String, Error> {
     event(body, named).map_err(|m| Error::new(ErrorKind::Decode, m))
 }
 
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// The body as the event's JSON, or what is wrong with it.
 fn event(body: &str, named: Option<&str>) -> Result<String, String> {
     let body = body.strip_prefix('\u{FEFF}').unwrap_or(body);
-    let v = json::parse(body).map_err(|e| ["the webhook body is not JSON: ", e.msg].concat())?;
-    if !matches!(v, Value::Obj(_)) {
-        return Err(["the webhook body is not a JSON object, got ", v.type_name()].concat());
+    let v: Value = serde_json::from_str(body).map_err(|e| format!("the webhook body is not JSON: {e}"))?;
+    if !v.is_object() {
+        return Err(format!("the webhook body is not a JSON object, got {}", type_name(&v)));
     }
     let in_body = match v.get("event") {
         None | Some(Value::Null) => None,
-        Some(Value::Str(s)) if !s.trim_ascii().is_empty() => Some(s.as_str()),
-        other => return Err(args::got("the body's \"event\" must be a non-empty string", other)),
+        Some(Value::String(s)) if !s.trim_ascii().is_empty() => Some(s.clone()),
+        Some(Value::String(_)) => return Err("the body's \"event\" must be a non-empty string, got an empty string".into()),
+        Some(other) => return Err(format!("the body's \"event\" must be a non-empty string, got {}", type_name(other))),
     };
-    let name = match (in_body, named) {
-        (Some(a), Some(b)) if a != b => return Err(["the body is a \"", a, "\" event, not \"", b, "\" as the event option says"].concat()),
-        (Some(a), _) | (None, Some(a)) => a,
+    let name = match (in_body.as_deref(), named) {
+        (Some(a), Some(b)) if a != b => return Err(format!("the body is a \"{a}\" event, not \"{b}\" as the event option says")),
+        (Some(a), _) | (None, Some(a)) => a.to_string(),
         (None, None) => return Err("the body has no \"event\"; pass { event } when the hook URL tells it".into()),
     };
-    let mut out = json::normalize_object(body.as_bytes(), EVENT).map_err(|e| {
-        ["the webhook body is not an event: ", if let DecodeError::Invalid(m) = e { m } else { "it says \"success\": false" }].concat()
-    })?;
-    if in_body.is_none() {
-        // Appended last, so it also replaces an `"event": null` of the body (the last of
-        // duplicate keys wins in JSON.parse).
-        out.pop();
-        if out.len() > 1 {
-            out.push(',');
-        }
-        out.push_str("\"event\":");
-        json::write_str(&mut out, name);
-        out.push('}');
+    if v.get("success").map(|s| crate::loose::to_bool(s.clone())) == Some(Value::Bool(false)) {
+        return Err("the webhook body is not an event: it says \"success\": false".into());
     }
-    Ok(out)
+    let mut e: Event = serde_json::from_value(v).map_err(|e| format!("the webhook body is not an event: {e}"))?;
+    e.event = Some(crate::loose::Pass(Value::String(name)));
+    serde_json::to_string(&e).map_err(|e| e.to_string())
 }
 
 /// Checks that `url` (absolute, or path and query) carries `token=<secret>` exactly once.
-/// Byte loops rather than `str` searches: they keep the wasm small.
 fn check_token(secret: &str, url: &str) -> Result<(), &'static str> {
-    let url = url.as_bytes();
-    let query = match url.iter().position(|&b| b == b'?') {
-        Some(q) => url.get(q + 1..).unwrap_or_default(),
-        None => &[],
-    };
-    let query = query.split(|&b| b == b'#').next().unwrap_or_default();
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or_default();
     let (mut seen, mut ok) = (0, false);
-    for pair in query.split(|&b| b == b'&') {
-        let value = match pair.strip_prefix(TOKEN_PARAM.as_bytes()) {
-            Some([]) => Some(&[][..]),
-            Some([b'=', v @ ..]) => Some(v),
-            _ => None,
-        };
-        if let Some(v) = value {
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k == TOKEN_PARAM {
             seen += 1;
-            ok = same(secret.as_bytes(), &unescape(v));
+            ok = same(secret.as_bytes(), v.as_bytes());
         }
     }
     match (seen, ok) {
@@ -116,31 +109,6 @@ fn check_token(secret: &str, url: &str) -> Result<(), &'static str> {
         (0, _) => Err("no token in the request URL: it did not come through this receiver's hook"),
         _ => Err("the token in the request URL does not match: it did not come through this receiver's hook"),
     }
-}
-
-/// A query value decoded as `URLSearchParams` does (`+` is a space, `%XX` a byte; a `%` not
-/// followed by two hex digits stays as it is).
-fn unescape(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        let hex = |j: usize| b.get(j).and_then(|&h| (h as char).to_digit(16));
-        match (c, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// Equality whose time depends on the secret's length only, not on where the first difference
@@ -157,12 +125,22 @@ fn same(secret: &[u8], given: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn ok(body: &str, options: &str) -> String {
-        parse(body, options).unwrap_or_else(|e| panic!("{body} {options}: {}", e.message))
+    fn p(body: &str, options: &str) -> Result<String, Error> {
+        parse(body, Some(&crate::args::parse(options)))
+    }
+
+    /// The event as a value: key order is serde's, not the body's.
+    fn ok(body: &str, options: &str) -> Value {
+        let out = p(body, options).unwrap_or_else(|e| panic!("{body} {options}: {}", e.message));
+        serde_json::from_str(&out).unwrap()
+    }
+
+    fn j(s: &str) -> Value {
+        serde_json::from_str(s).unwrap()
     }
 
     fn err(body: &str, options: &str) -> Error {
-        match parse(body, options) {
+        match p(body, options) {
             Ok(out) => panic!("{body} {options} was accepted: {out}"),
             Err(e) => e,
         }
@@ -176,38 +154,38 @@ mod tests {
     fn each_event_type_is_normalised_like_list_records() {
         assert_eq!(
             ok(SMS, "{}"),
-            r#"{"event":"new_sms","id":"48890","from_number":"+447700900111","to_number":"+13055550100","text":"hi","agent":null,"direction":"inbound","date":"2026-11-21T08:00:00Z"}"#
+            j(r#"{"event":"new_sms","id":"48890","from_number":"+447700900111","to_number":"+13055550100","text":"hi","agent":null,"direction":"inbound","date":"2026-11-21T08:00:00Z"}"#)
         );
         let call = ok(CALL, "{}");
-        assert!(call.starts_with(r#"{"event":"new_call","callid":"3482582a-dc6e","direction":"inbound","web_call":false,"#), "{call}");
-        assert!(call.contains(r#""duration":22,"state":"completed""#), "{call}");
-        assert!(call.contains(r#""date":"2017-07-05T21:46:44Z""#), "{call}");
-        assert!(call.ends_with(r#""contact_name":null,"contact_email":null}"#), "{call}");
+        assert_eq!(call["web_call"], false);
+        assert_eq!(call["duration"], 22);
+        assert_eq!(call["state"], "completed");
+        assert_eq!(call["date"], "2017-07-05T21:46:44Z");
+        assert_eq!(call["contact_email"], Value::Null);
         assert_eq!(
             ok(VOICEMAIL, "{}"),
-            r#"{"event":"new_voicemail","callid":"c-1","direction":"inbound","web_call":true,"duration":31,"state":"missed","date":"2026-11-21T08:00:01Z","voicemail_id":"17","voicemail_url":"http://x/17.wav","record_url":"http://x/17.wav"}"#
+            j(r#"{"event":"new_voicemail","callid":"c-1","direction":"inbound","web_call":true,"duration":31,"state":"missed","date":"2026-11-21T08:00:01Z","voicemail_id":"17","voicemail_url":"http://x/17.wav","record_url":"http://x/17.wav"}"#)
         );
         // The other documented call events have the call fields.
-        let answered = ok(r#"{"event":"inbound_call_answered","callid":7,"duration":"0"}"#, "{}");
-        assert_eq!(answered, r#"{"event":"inbound_call_answered","callid":"7","duration":0}"#);
+        assert_eq!(ok(r#"{"event":"inbound_call_answered","callid":7,"duration":"0"}"#, "{}"), j(r#"{"event":"inbound_call_answered","callid":"7","duration":0}"#));
     }
 
     #[test]
     fn already_typed_and_unknown_events_pass_through() {
         let typed = r#"{"event":"new_call","callid":"c","web_call":true,"duration":5,"date":"2017-06-27T19:24:10Z","extra":{"n":"1"}}"#;
-        assert_eq!(ok(typed, "{}"), typed);
+        assert_eq!(ok(typed, "{}"), j(typed));
         assert_eq!(
             ok(r#"{"event":"new_fax","pages":"3","date":"2026-01-02 03:04:05"}"#, "{}"),
-            r#"{"event":"new_fax","pages":"3","date":"2026-01-02T03:04:05Z"}"#
+            j(r#"{"event":"new_fax","pages":"3","date":"2026-01-02T03:04:05Z"}"#)
         );
     }
 
     #[test]
     fn the_event_name_can_come_from_the_option() {
-        assert_eq!(ok(r#"{"id":"1"}"#, r#"{"event":"new_sms"}"#), r#"{"id":"1","event":"new_sms"}"#);
-        assert_eq!(ok("{}", r#"{"event":"new_call"}"#), r#"{"event":"new_call"}"#);
-        // A null event in the body is replaced, not shadowing the option's.
-        assert_eq!(ok(r#"{"event":null}"#, r#"{"event":"new_sms"}"#), r#"{"event":null,"event":"new_sms"}"#);
+        assert_eq!(ok(r#"{"id":"1"}"#, r#"{"event":"new_sms"}"#), j(r#"{"id":"1","event":"new_sms"}"#));
+        assert_eq!(ok("{}", r#"{"event":"new_call"}"#), j(r#"{"event":"new_call"}"#));
+        // A null event in the body is replaced by the option's.
+        assert_eq!(ok(r#"{"event":null}"#, r#"{"event":"new_sms"}"#), j(r#"{"event":"new_sms"}"#));
         assert_eq!(ok(SMS, r#"{"event":"new_sms"}"#), ok(SMS, "{}"));
         let e = err(SMS, r#"{"event":"new_call"}"#);
         assert_eq!(e.kind, ErrorKind::Decode);
@@ -220,10 +198,10 @@ mod tests {
     #[test]
     fn malformed_bodies_are_decode_errors_that_say_what_is_wrong() {
         let cases: &[(&str, &str)] = &[
-            ("", "not JSON: unexpected end of JSON input"),
-            ("event=new_sms&id=1", "not JSON: expected a JSON value"),
-            (r#"{"event":"new_sms","id":"1""#, "not JSON: unexpected end of JSON input"),
-            (r#"{"event":"new_sms"} x"#, "not JSON: unexpected characters after the JSON value"),
+            ("", "not JSON: EOF while parsing"),
+            ("event=new_sms&id=1", "not JSON: expected value"),
+            (r#"{"event":"new_sms","id":"1""#, "not JSON: EOF while parsing"),
+            (r#"{"event":"new_sms"} x"#, "not JSON: trailing characters"),
             ("[1,2]", "not a JSON object, got an array"),
             ("\"new_sms\"", "not a JSON object, got a string"),
             ("null", "not a JSON object, got null"),
@@ -237,7 +215,7 @@ mod tests {
             assert!(e.message.contains(says), "{body}: {}", e.message);
         }
         // A BOM is tolerated, as in response bodies.
-        assert!(ok("\u{FEFF}{\"event\":\"new_sms\"}", "{}").starts_with("{\"event\""));
+        assert_eq!(ok("\u{FEFF}{\"event\":\"new_sms\"}", "{}")["event"], "new_sms");
     }
 
     #[test]
@@ -261,7 +239,7 @@ mod tests {
 
     #[test]
     fn the_token_in_the_hook_url_is_checked_first() {
-        let t = |url: &str| parse(SMS, &format!(r#"{{"token":"s3cr3t-Tok","url":{url:?}}}"#));
+        let t = |url: &str| p(SMS, &format!(r#"{{"token":"s3cr3t-Tok","url":{url:?}}}"#));
         for good in [
             "/hook?token=s3cr3t-Tok",
             "http://127.0.0.1:8080/hook?a=1&token=s3cr3t-Tok&b=2",
@@ -285,9 +263,8 @@ mod tests {
             assert!(!e.message.contains("s3cr3t"), "{}", e.message);
         }
         // Auth comes before decoding: a stranger's garbage body gets `auth`, not `decode`.
-        let e = parse("not json", r#"{"token":"s3cr3t","url":"/hook?token=nope"}"#).unwrap_err();
+        let e = p("not json", r#"{"token":"s3cr3t","url":"/hook?token=nope"}"#).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Auth);
-        assert_eq!(unescape(b"a+b%20c%zz%4"), b"a b c%zz%4".to_vec());
         assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"abc", b"ab") && !same(b"ab", b"abc"));
     }
 }

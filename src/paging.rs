@@ -2,14 +2,11 @@
 //! `iterate`, and the `since`/`until` date filter where the resource has one. Following `next`
 //! is `Plan::next` in `request.rs`.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
-use crate::args::{self, Obj};
+use crate::args::{self, Arg};
 use crate::decided::{self, Route};
 use crate::error::Error;
-use crate::json::Shape;
-use crate::request::{push_param, Config, Decode, Plan};
+use crate::records::Kind;
+use crate::request::{Config, Decode, Plan};
 use crate::time;
 
 /// How a list call may be asked.
@@ -21,15 +18,17 @@ pub struct Paging {
     pub dates: bool,
 }
 
-pub fn plan(cfg: &Config, route: &Route, shape: Shape, o: &Obj, p: Paging) -> Result<Plan, Error> {
-    let mut allowed: Vec<&str> = Vec::with_capacity(5);
-    allowed.extend_from_slice(if p.iterate { &["pageSize", "max", "offset"] } else { &["limit", "offset"] });
+pub fn plan(cfg: &Config, route: &Route, kind: Kind, o: &[(String, Arg)], p: Paging) -> Result<Plan, Error> {
+    let mut allowed: Vec<&str> = if p.iterate { vec!["pageSize", "max", "offset"] } else { vec!["limit", "offset"] };
     if p.dates {
         allowed.extend_from_slice(&["since", "until"]);
     }
     args::only(o, &allowed)?;
-    let mut plan = Plan::new(cfg, route, None, Decode::Page(shape));
-    let mut n = String::new();
+    let mut plan = Plan::new(cfg, route, None, Decode::Page(kind));
+    if p.iterate {
+        // `contacts.iterate`, not `contacts.list`, in every error of the iteration.
+        plan = plan.named(&route.op.replace(".list", ".iterate"));
+    }
     let limit = if p.iterate {
         args::int(o, "max", 0, u64::MAX)?;
         Some(args::int(o, "pageSize", 1, decided::MAX_LIMIT)?.unwrap_or(decided::DEFAULT_PAGE_SIZE))
@@ -37,36 +36,30 @@ pub fn plan(cfg: &Config, route: &Route, shape: Shape, o: &Obj, p: Paging) -> Re
         args::int(o, "limit", 1, decided::MAX_LIMIT)?
     };
     if let Some(l) = limit {
-        crate::error::push_u64(&mut n, l);
-        push_param(&mut plan.url, "limit", &n);
+        plan.param("limit", &l.to_string());
     }
     if let Some(off) = args::int(o, "offset", 0, 9_007_199_254_740_991)? {
-        n.clear();
-        crate::error::push_u64(&mut n, off);
-        push_param(&mut plan.url, "offset", &n);
+        plan.param("offset", &off.to_string());
     }
     if p.dates {
         if let Some(filter) = date_filter(o)? {
-            push_param(&mut plan.url, "filter", &filter);
+            plan.param("filter", &filter);
         }
     }
     Ok(plan)
 }
 
-const DATE_EXPECTED: &str =
-    "expected a date: \"YYYY-MM-DD\", \"YYYY-MM-DD HH:MM:SS\" (UTC), an ISO-8601 timestamp or a Date";
+pub const DATE_EXPECTED: &str = "expected a date: \"YYYY-MM-DD\", \"YYYY-MM-DD HH:MM:SS\" (UTC), an ISO-8601 timestamp or a Date";
 
-fn bound(o: &Obj, key: &str) -> Result<Option<time::Bound>, Error> {
+fn bound(o: &[(String, Arg)], key: &str) -> Result<Option<time::Bound>, Error> {
     match args::string(o, key, false, DATE_EXPECTED)? {
         None => Ok(None),
-        Some(s) => time::parse_bound(s)
-            .map(Some)
-            .map_err(|_| Error::field(key, &args::got(DATE_EXPECTED, args::get(o, key)))),
+        Some(s) => time::parse_bound(s).map(Some).map_err(|_| Error::field(key, &args::got(DATE_EXPECTED, args::get(o, key)))),
     }
 }
 
 /// `(created_at >= since) AND (created_at <= until)`, either clause optional.
-fn date_filter(o: &Obj) -> Result<Option<String>, Error> {
+fn date_filter(o: &[(String, Arg)]) -> Result<Option<String>, Error> {
     let since = bound(o, "since")?;
     let until = bound(o, "until")?;
     if let (Some(s), Some(u)) = (&since, &until) {
@@ -76,37 +69,25 @@ fn date_filter(o: &Obj) -> Result<Option<String>, Error> {
             return Err(Error::field("until", "expected a date on or after since"));
         }
     }
-    let clause = |op: &str, b: &time::Bound| {
-        let mut c = String::from("(");
-        c.push_str(decided::FILTER_FIELD);
-        c.push_str(op);
-        c.push_str(&b.api);
-        c.push(')');
-        c
-    };
+    let clause = |op: &str, b: &time::Bound| format!("({} {op} {})", decided::FILTER_FIELD, b.api);
     Ok(match (since, until) {
         (None, None) => None,
-        (Some(s), None) => Some(clause(" >= ", &s)),
-        (None, Some(u)) => Some(clause(" <= ", &u)),
-        (Some(s), Some(u)) => {
-            let mut f = clause(" >= ", &s);
-            f.push_str(" AND ");
-            f.push_str(&clause(" <= ", &u));
-            Some(f)
-        }
+        (Some(s), None) => Some(clause(">=", &s)),
+        (None, Some(u)) => Some(clause("<=", &u)),
+        (Some(s), Some(u)) => Some(format!("{} AND {}", clause(">=", &s), clause("<=", &u))),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{parse, Value};
-    use crate::request::Env;
+    use crate::args::parse;
+    use crate::request::tests::cfg;
 
     fn run(input: &str, p: Paging) -> Result<String, Error> {
-        let cfg = Config::from_json("{\"apiKey\":\"k\",\"baseUrl\":\"http://h/v1\"}", &Env { browser_main_thread: false }).unwrap();
-        let Ok(Value::Obj(o)) = parse(input) else { panic!("bad input") };
-        plan(&cfg, &decided::SMS_LIST, &[], &o, p).map(|p| p.url)
+        let c = cfg("http://h/v1");
+        let Arg::Obj(o) = parse(input) else { panic!("bad input") };
+        plan(&c, &decided::SMS_LIST, Kind::Sms, &o, p).map(|p| p.url)
     }
     const LIST: Paging = Paging { iterate: false, dates: true };
     const ITER: Paging = Paging { iterate: true, dates: true };

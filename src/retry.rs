@@ -6,8 +6,6 @@
 //! sending an SMS, creating a contact or a webhook — is never re-sent once it may have reached
 //! the server, whatever happened.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 
 use crate::decided::{BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_RETRY_AFTER_MS};
 

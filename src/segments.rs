@@ -3,8 +3,6 @@
 //!
 //! This predicts what a carrier does; it never changes or sends the text.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]
 #[cfg_attr(test, derive(Debug))]

@@ -6,8 +6,6 @@
 //! days-from-civil), so no time library, no float parsing and no `core::fmt` ends up in the wasm.
 //! This module never reads a clock: "now" belongs to the caller.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 
 /// A since/until bound as the API's filter wants it, plus a key to order bounds by.
 #[derive(Clone, PartialEq)]
@@ -232,9 +230,8 @@ fn ascii(b: &[u8]) -> &str {
     core::str::from_utf8(b).unwrap_or("")
 }
 
-/// `push_timestamp`'s result without the quotes, for the tests.
-#[cfg(test)]
-pub fn normalize_timestamp(s: &str) -> Option<String> {
+/// `push_timestamp`'s result without the quotes: the ISO-8601 UTC form of an API timestamp.
+pub fn iso_timestamp(s: &str) -> Option<String> {
     let mut out = String::new();
     push_timestamp(&mut out, s).then(|| out.trim_matches('"').to_owned())
 }
@@ -436,15 +433,15 @@ mod tests {
     #[test]
     fn toky_format_becomes_iso() {
         assert_eq!(
-            normalize_timestamp("2017-06-27 19:24:10").as_deref(),
+            iso_timestamp("2017-06-27 19:24:10").as_deref(),
             Some("2017-06-27T19:24:10Z")
         );
         assert_eq!(
-            normalize_timestamp(" 2017-06-27 19:24:10 ").as_deref(),
+            iso_timestamp(" 2017-06-27 19:24:10 ").as_deref(),
             Some("2017-06-27T19:24:10Z")
         );
         assert_eq!(
-            normalize_timestamp("2017-06-27 19:24").as_deref(),
+            iso_timestamp("2017-06-27 19:24").as_deref(),
             Some("2017-06-27T19:24:00Z")
         );
     }
@@ -457,18 +454,18 @@ mod tests {
             "2016-12-31T23:59:60Z",
             "0000-01-01T00:00:00Z",
         ] {
-            assert_eq!(normalize_timestamp(s).as_deref(), Some(s));
+            assert_eq!(iso_timestamp(s).as_deref(), Some(s));
         }
         assert_eq!(
-            normalize_timestamp("2017-06-27t19:24:10z").as_deref(),
+            iso_timestamp("2017-06-27t19:24:10z").as_deref(),
             Some("2017-06-27T19:24:10Z")
         );
         assert_eq!(
-            normalize_timestamp("2017-06-27T19:24:10+00:00").as_deref(),
+            iso_timestamp("2017-06-27T19:24:10+00:00").as_deref(),
             Some("2017-06-27T19:24:10Z")
         );
         assert_eq!(
-            normalize_timestamp("2017-06-27T19:24:10").as_deref(),
+            iso_timestamp("2017-06-27T19:24:10").as_deref(),
             Some("2017-06-27T19:24:10Z")
         );
     }
@@ -482,35 +479,35 @@ mod tests {
             "2017-06-27 21:24:10+02:00",
         ] {
             assert_eq!(
-                normalize_timestamp(s).as_deref(),
+                iso_timestamp(s).as_deref(),
                 Some("2017-06-27T19:24:10Z"),
                 "{s}"
             );
         }
         assert_eq!(
-            normalize_timestamp("2017-06-27T21:24:10.5+02:00").as_deref(),
+            iso_timestamp("2017-06-27T21:24:10.5+02:00").as_deref(),
             Some("2017-06-27T19:24:10.5Z")
         );
         // Across day, month, year and leap-day boundaries.
         assert_eq!(
-            normalize_timestamp("2017-01-01T01:00:00+05:30").as_deref(),
+            iso_timestamp("2017-01-01T01:00:00+05:30").as_deref(),
             Some("2016-12-31T19:30:00Z")
         );
         assert_eq!(
-            normalize_timestamp("2016-02-28T20:00:00-05:00").as_deref(),
+            iso_timestamp("2016-02-28T20:00:00-05:00").as_deref(),
             Some("2016-02-29T01:00:00Z")
         );
         assert_eq!(
-            normalize_timestamp("2017-02-28T20:00:00-05:00").as_deref(),
+            iso_timestamp("2017-02-28T20:00:00-05:00").as_deref(),
             Some("2017-03-01T01:00:00Z")
         );
         assert_eq!(
-            normalize_timestamp("2017-12-31T23:30:00-0100").as_deref(),
+            iso_timestamp("2017-12-31T23:30:00-0100").as_deref(),
             Some("2018-01-01T00:30:00Z")
         );
         // Leaving the four-digit years has no ISO form we emit.
-        assert_eq!(normalize_timestamp("0000-01-01T00:00:00+01:00"), None);
-        assert_eq!(normalize_timestamp("9999-12-31T23:59:59-01:00"), None);
+        assert_eq!(iso_timestamp("0000-01-01T00:00:00+01:00"), None);
+        assert_eq!(iso_timestamp("9999-12-31T23:59:59-01:00"), None);
     }
 
     #[test]
@@ -542,17 +539,17 @@ mod tests {
             "2017-06-27 19:24:10+2",
             "2017-06-27 19:24:10+02:0",
         ] {
-            assert_eq!(normalize_timestamp(s), None, "{s:?}");
+            assert_eq!(iso_timestamp(s), None, "{s:?}");
         }
         assert_eq!(
-            normalize_timestamp("2016-02-29 00:00:00").as_deref(),
+            iso_timestamp("2016-02-29 00:00:00").as_deref(),
             Some("2016-02-29T00:00:00Z")
         );
         assert_eq!(
-            normalize_timestamp("2000-02-29 00:00:00").as_deref(),
+            iso_timestamp("2000-02-29 00:00:00").as_deref(),
             Some("2000-02-29T00:00:00Z")
         );
-        assert_eq!(normalize_timestamp("1900-02-29 00:00:00"), None);
+        assert_eq!(iso_timestamp("1900-02-29 00:00:00"), None);
     }
 
     #[test]
@@ -646,7 +643,7 @@ mod tests {
         let base = "2017-06-27T21:24:10.123+02:00";
         for end in 0..=base.len() {
             let p = &base[..end];
-            let _ = normalize_timestamp(p);
+            let _ = iso_timestamp(p);
             let _ = parse_bound(p);
         }
         let http = "Sunday, 06-Nov-94 08:49:37 GMT";
@@ -660,7 +657,7 @@ mod tests {
             "é",
             "2017-06-27T19:24:10.\u{e9}",
         ] {
-            let _ = normalize_timestamp(s);
+            let _ = iso_timestamp(s);
             let _ = parse_bound(s);
             let _ = parse_http_date(s);
         }

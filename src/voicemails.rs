@@ -1,25 +1,29 @@
 //! Voicemails [DOC operations, DECIDED paths and fields]: newest-first list, and one voicemail
 //! with its recording `url`.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
-use crate::args::{self, Obj};
+use crate::args::{self, Arg, Id};
 use crate::decided;
 use crate::error::Error;
-use crate::json::{Kind, Shape};
 use crate::paging::{self, Paging};
+use crate::records::Kind;
 use crate::request::{Config, Decode, Plan};
 
-/// `{id, callid, from, to, agent, duration, created_at, transcription?, url?}`.
-pub const VOICEMAIL: Shape = &[("id", Kind::Id), ("duration", Kind::Num), ("created_at", Kind::Time)];
-
-pub fn list(cfg: &Config, o: &Obj, iterate: bool) -> Result<Plan, Error> {
-    paging::plan(cfg, &decided::VOICEMAILS_LIST, VOICEMAIL, o, Paging { iterate, dates: false })
+crate::record! {
+    /// `{id, callid, from, to, agent, duration, created_at, transcription?, url?}`.
+    pub struct Voicemail {
+        id: Id,
+        callid: Id,
+        duration: Num,
+        created_at: Time,
+    }
 }
 
-pub fn get(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
+pub fn list(cfg: &Config, o: &[(String, Arg)], iterate: bool) -> Result<Plan, Error> {
+    paging::plan(cfg, &decided::VOICEMAILS_LIST, Kind::Voicemail, o, Paging { iterate, dates: false })
+}
+
+pub fn get(cfg: &Config, o: &[(String, Arg)]) -> Result<Plan, Error> {
     args::only(o, &["id"])?;
-    let id = args::id(o, "id")?;
-    Ok(Plan::new(cfg, &decided::VOICEMAILS_GET, Some(id), Decode::Object(VOICEMAIL)))
+    let id: Id = args::required(o, "id")?;
+    Ok(Plan::new(cfg, &decided::VOICEMAILS_GET, Some(&id), Decode::Object(Kind::Voicemail)))
 }

@@ -1,28 +1,42 @@
 //! Webhooks [DOC create + events, SEEN list/delete]: one event per hook.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use serde::Serialize;
 
-use crate::args::{self, Obj};
+use crate::args::{self, Arg, Id};
 use crate::decided;
 use crate::error::Error;
-use crate::json::{self, Kind, Shape};
 use crate::paging::{self, Paging};
+use crate::records::Kind;
 use crate::request::{Config, Decode, Plan};
 
-/// `{id, event, hook_url, created_at}`.
-pub const WEBHOOK: Shape = &[("id", Kind::Id), ("created_at", Kind::Time)];
+crate::record! {
+    /// `{id, event, hook_url, created_at}`.
+    pub struct Webhook {
+        id: Id,
+        event: Pass,
+        hook_url: Pass,
+        created_at: Time,
+    }
+}
 
-pub fn event_name<'a>(o: &'a Obj, key: &str) -> Result<&'a str, Error> {
-    let mut expected = String::from("expected one of ");
-    crate::error::push_joined(&mut expected, &decided::WEBHOOK_EVENTS, ", ");
+/// `webhooks.create({event, url})`, checked; serialised as the request body.
+#[derive(Debug, Serialize)]
+pub struct WebhookInput {
+    pub event: String,
+    /// [SEEN] goes out as `hook_url` (`decided::WEBHOOK_URL_FIELD`).
+    #[serde(rename = "hook_url")]
+    pub url: String,
+}
+
+pub fn event_name<'a>(o: &'a [(String, Arg)], key: &str) -> Result<&'a str, Error> {
+    let expected = format!("expected one of {}", decided::WEBHOOK_EVENTS.join(", "));
     match args::string(o, key, true, &expected)? {
         Some(e) if decided::WEBHOOK_EVENTS.contains(&e) => Ok(e),
         _ => Err(Error::field(key, &args::got(&expected, args::get(o, key)))),
     }
 }
 
-pub fn hook_url<'a>(o: &'a Obj, key: &str) -> Result<&'a str, Error> {
+pub fn hook_url<'a>(o: &'a [(String, Arg)], key: &str) -> Result<&'a str, Error> {
     let expected = "expected an absolute http(s) URL that Toky can POST to";
     match args::string(o, key, true, expected)? {
         Some(u) if args::is_http_url(u) => Ok(u),
@@ -30,27 +44,20 @@ pub fn hook_url<'a>(o: &'a Obj, key: &str) -> Result<&'a str, Error> {
     }
 }
 
-pub fn create(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
-    let input = args::object(args::get(o, "input"), "input", false)?;
-    args::only(input, &["event", "url"])?;
-    let event = event_name(input, "event")?;
-    let url = hook_url(input, "url")?;
-    let mut body = String::from("{\"event\":");
-    json::write_str(&mut body, event);
-    body.push(',');
-    json::write_str(&mut body, decided::WEBHOOK_URL_FIELD);
-    body.push(':');
-    json::write_str(&mut body, url);
-    body.push('}');
-    Ok(Plan::new(cfg, &decided::WEBHOOKS_CREATE, None, Decode::Object(WEBHOOK)).body(body))
+pub fn create(cfg: &Config, input: Option<&Arg>) -> Result<Plan, Error> {
+    let o = args::object(input, "input", false)?;
+    args::only(o, &["event", "url"])?;
+    let body = WebhookInput { event: event_name(o, "event")?.into(), url: hook_url(o, "url")?.into() };
+    debug_assert_eq!(decided::WEBHOOK_URL_FIELD, "hook_url");
+    Ok(Plan::new(cfg, &decided::WEBHOOKS_CREATE, None, Decode::Object(Kind::Webhook)).body(&body))
 }
 
-pub fn list(cfg: &Config, o: &Obj, iterate: bool) -> Result<Plan, Error> {
-    paging::plan(cfg, &decided::WEBHOOKS_LIST, WEBHOOK, o, Paging { iterate, dates: false })
+pub fn list(cfg: &Config, o: &[(String, Arg)], iterate: bool) -> Result<Plan, Error> {
+    paging::plan(cfg, &decided::WEBHOOKS_LIST, Kind::Webhook, o, Paging { iterate, dates: false })
 }
 
-pub fn delete(cfg: &Config, o: &Obj) -> Result<Plan, Error> {
+pub fn delete(cfg: &Config, o: &[(String, Arg)]) -> Result<Plan, Error> {
     args::only(o, &["id"])?;
-    let id = args::id(o, "id")?;
-    Ok(Plan::new(cfg, &decided::WEBHOOKS_DELETE, Some(id), Decode::Deleted))
+    let id: Id = args::required(o, "id")?;
+    Ok(Plan::new(cfg, &decided::WEBHOOKS_DELETE, Some(&id), Decode::Deleted))
 }
