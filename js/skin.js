@@ -12,11 +12,6 @@ export function setWasm(glue) {
 
 const CALL_OPTIONS = ["signal", "timeoutMs", "maxRetries"];
 
-// JSON.stringify silently drops functions, symbols and undefined; mark the first two (and
-// bigints, which it throws on) so that the core can name them instead of ignoring them.
-const exotic = (v) => typeof v == "function" || typeof v == "symbol" || typeof v == "bigint";
-const mark = (_k, v) => (exotic(v) ? { __jsType: typeof v } : v);
-
 export class TokyError extends Error {
   constructor(p) {
     super(p.message);
@@ -43,26 +38,6 @@ function wrap(e, operation) {
   return new TokyError({ kind: "network", message: String((e && e.message) || e), operation });
 }
 
-// Whether JSON.stringify would drop or choke on something (a function, symbol or bigint), so
-// the marking replacer is needed; without one V8 takes its fast path. Deep or cyclic values
-// take the replacer path too, where JSON.stringify reports them.
-const odd = (v, depth) => {
-  if (exotic(v)) return true;
-  if (v && typeof v == "object") {
-    if (depth > 32) return true;
-    for (const k in v) if (odd(v[k], depth + 1)) return true;
-  }
-  return false;
-};
-
-function enc(x, op) {
-  try {
-    return JSON.stringify(x, odd(x, 0) ? mark : undefined) ?? "{}";
-  } catch (e) {
-    throw invalid("arguments", "cannot be turned into JSON: " + e.message, op);
-  }
-}
-
 /** Splits a list/iterate argument into query parameters and call options. */
 function split(q) {
   const query = {}, opts = {};
@@ -80,21 +55,13 @@ function options(opts, op) {
   return [rest, signal ?? undefined];
 }
 
-// One attempt's I/O as one promise, for the core: fetch, the named response headers, the body.
-// Done in wasm, each await and each header read would cross the boundary (an await costs two
-// wasm-bindgen closures); what to send and what the reply means stay the core's.
-const send = (f) => async (url, init, signal, names, all) => {
-  init = JSON.parse(init);
-  init.signal = signal;
-  const r = await (f ?? fetch)(url, init), h = r.headers;
-  return [r.status, ...names.map((n) => h?.get(n)), all ? JSON.stringify(Object.fromEntries(h ?? [])) : null, new Uint8Array(await r.arrayBuffer())];
-};
+// Resources the wasm's list/page calls take (wasm-bindgen's numeric enum).
+const R = () => w.Resource;
 
-async function call(c, op, input, opts, url) {
+async function call(op, run, opts) {
   const [o, signal] = options(opts, op);
   try {
-    const a = url === undefined ? enc(input, op) : url;
-    return await (url === undefined ? c.call(op, a, enc(o, op), signal) : c.next(op, a, enc(o, op), signal));
+    return await run(signal === undefined ? o : { ...o, signal });
   } catch (e) {
     throw wrap(e, op);
   }
@@ -103,7 +70,8 @@ async function call(c, op, input, opts, url) {
 async function* iterate(c, name, q) {
   const [query, opts] = split(q);
   const op = name + ".iterate";
-  let page = await call(c, op, { query }, opts);
+  const res = R()[name[0].toUpperCase() + name.slice(1)];
+  let page = await call(op, (o) => c.list(res, query, true, o), opts);
   let left = query && typeof query.max == "number" ? query.max : Infinity;
   for (;;) {
     for (const r of page.results) {
@@ -112,7 +80,7 @@ async function* iterate(c, name, q) {
       yield r;
     }
     if (!page.next || left <= 0) return;
-    page = await call(c, op, null, opts, page.next);
+    page = await call(op, (o) => c.page(res, page.next, o), opts);
   }
 }
 
@@ -129,44 +97,46 @@ export class Toky {
     try {
       // A web page's main thread (not a worker, not a server runtime): where an api.toky.co
       // baseUrl would hand the key to every visitor, so the core refuses it (see allowBrowser).
-      c = this.#c = new w.Client(enc(rest, op), send(fetch), typeof document != "undefined" && typeof window != "undefined");
+      c = this.#c = new w.Client(rest, fetch ?? undefined, typeof document != "undefined" && typeof window != "undefined");
     } catch (e) {
       throw wrap(e, op);
     }
     const lists = (name) => ({
       list: (q) => {
         const [query, o] = split(q);
-        return call(c, name + ".list", { query }, o);
+        return call(name + ".list", (o) => c.list(R()[name[0].toUpperCase() + name.slice(1)], query, false, o), o);
       },
       iterate: (q) => iterate(c, name, q),
     });
     this.agents = lists("agents");
     this.contacts = {
       ...lists("contacts"),
-      get: (phone, o) => call(c, "contacts.get", { phone }, o),
-      create: (input, o) => call(c, "contacts.create", { input }, o),
-      update: (phone, patch, o) => call(c, "contacts.update", { phone, patch }, o),
+      get: (phone, o) => call("contacts.get", (o) => c.contactsGet(phone, o), o),
+      create: (input, o) => call("contacts.create", (o) => c.contactsCreate(input, o), o),
+      update: (phone, patch, o) => call("contacts.update", (o) => c.contactsUpdate(phone, patch, o), o),
     };
-    this.sms = { ...lists("sms"), send: (input, o) => call(c, "sms.send", { input }, o) };
-    this.voicemails = { ...lists("voicemails"), get: (id, o) => call(c, "voicemails.get", { id }, o) };
-    this.calls = { ...lists("calls"), recording: (callid, o) => call(c, "calls.recording", { callid }, o) };
+    this.sms = { ...lists("sms"), send: (input, o) => call("sms.send", (o) => c.smsSend(input, o), o) };
+    this.voicemails = { ...lists("voicemails"), get: (id, o) => call("voicemails.get", (o) => c.voicemailsGet(id, o), o) };
+    this.calls = { ...lists("calls"), recording: (callid, o) => call("calls.recording", (o) => c.callsRecording(callid, o), o) };
     for (const n of ["sms", "voicemails", "calls"]) this[n].watch = (o) => watch(c, n, o);
+    const del = (id, o) => call("webhooks.delete", (o) => c.webhooksDelete(id, o), o);
+    const create = (input, o) => call("webhooks.create", (o) => c.webhooksCreate(input, o), o);
     this.webhooks = {
       ...lists("webhooks"),
-      create: (input, o) => call(c, "webhooks.create", { input }, o),
-      delete: (id, o) => call(c, "webhooks.delete", { id }, o),
+      create,
+      delete: del,
       // Idempotent, not atomic: a hook with the same event and URL is reused; two subscribes
       // racing each other can still both create one.
       async subscribe(input, o) {
         if (typeof input?.event == "string" && typeof input.url == "string")
           for await (const h of iterate(c, "webhooks", { ...o, pageSize: 500 }))
             if (h.event === input.event && h.hook_url === input.url) return h;
-        return call(c, "webhooks.create", { input }, o);
+        return create(input, o);
       },
       // true: deleted now; false: it was already gone (the goal, no hook, is reached either way).
       async unsubscribe(hook, o) {
         try {
-          await call(c, "webhooks.delete", { id: hook && typeof hook == "object" ? hook.id : hook }, o);
+          await del(hook && typeof hook == "object" ? hook.id : hook, o);
           return true;
         } catch (e) {
           if (e.kind == "not_found") return false;
@@ -178,7 +148,7 @@ export class Toky {
 
   /** The raw "Make an API call": any method and path under baseUrl, key added. */
   request(input, opts) {
-    return call(this.#c, "request", { input }, opts);
+    return call("request", (o) => this.#c.request(input, o), opts);
   }
 }
 
@@ -210,7 +180,7 @@ export function parseWebhookEvent(body, opts) {
         throw new TokyError({ kind: "decode", message: "the webhook body cannot be read: " + e.message, operation: op });
       }
     }
-    return w.parseWebhookEvent(text, enc(opts ?? {}, op));
+    return w.parseWebhookEvent(text, opts ?? undefined);
   } catch (e) {
     throw wrap(e, op);
   }

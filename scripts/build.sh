@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # keeps the file free of this machine's paths and the same on every machine.
 remap="--remap-path-prefix=$PWD/="
 for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do remap="$remap --remap-path-prefix=$d="; done
-RUSTFLAGS="${RUSTFLAGS:-} $remap" cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm --features tiny
+RUSTFLAGS="${RUSTFLAGS:-} $remap" cargo build --release --target wasm32-unknown-unknown --lib -p toky-wasm
 raw=target/wasm32-unknown-unknown/release/toky_wasm.wasm
 rm -rf build/glue && mkdir -p build/glue/web build/glue/node
 wasm-bindgen "$raw" --out-dir build/glue/web --target web --no-typescript --omit-default-module-path
@@ -17,13 +17,8 @@ wasm-bindgen "$raw" --out-dir build/glue/node --target nodejs --no-typescript
 cmp -s build/glue/web/toky_wasm_bg.wasm build/glue/node/toky_wasm_bg.wasm || {
   echo "wasm-bindgen emitted different .wasm bytes per target; one shared .wasm is not possible" >&2; exit 1; }
 # -Oz (repeated while it still shrinks) for size; names and producers stripped here rather than
-# by cargo (wasm-bindgen needs them). Then, in a separate run so the mapping is printed once,
-# import, export and module names are minified (wasm-bindgen's are ~50 hashed names like
-# `__wbg_fetch_7bc3…`, ~3 KB that compress badly in both files); wasm-opt prints the mapping and
-# scripts/pack.mjs renames them in the glue to match.
+# by cargo (wasm-bindgen needs them).
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 node_modules/.bin/wasm-opt -Oz --converge $features --strip-debug --strip-producers \
-  build/glue/web/toky_wasm_bg.wasm -o build/glue/opt.wasm
-node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules $features \
-  build/glue/opt.wasm -o build/glue/toky_wasm_bg.wasm > build/glue/names.json
+  build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm
 node scripts/pack.mjs

@@ -143,20 +143,12 @@ pub type Extra = Map<String, Value>;
 /// The paging envelope `{count, next, results}` as the client returns it: `count` is the number
 /// of rows actually in `results`, `next` a string or null, and any other member kept.
 #[derive(Serialize)]
-pub struct Page<R> {
+pub struct Page {
     pub count: usize,
     pub next: Option<String>,
-    pub results: Vec<Row<R>>,
+    pub results: Vec<Value>,
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-/// A row of `results`: a record when it is an object, anything else copied as it is.
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Row<R> {
-    Record(R),
-    Other(Value),
 }
 
 #[cfg(test)]

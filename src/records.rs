@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::loose::{Page, Row};
+use crate::loose::Page;
 use crate::request::{Decode, Output};
 
 /// Declares a record: each field is `name: kind` with kind one of `bool`, `num`, `time`, `id`
@@ -52,7 +52,6 @@ pub enum DecodeError {
 
 /// Decodes a 2xx body as `decode` says.
 pub fn decode(decode: Decode, body: &[u8]) -> Result<Output, DecodeError> {
-    use crate::{agents, calls, contacts, sms, voicemails, webhooks};
     match decode {
         Decode::Deleted if body.iter().all(u8::is_ascii_whitespace) => Ok(Output { json: "{\"success\":true}".into(), next: None }),
         Decode::Deleted => {
@@ -67,24 +66,30 @@ pub fn decode(decode: Decode, body: &[u8]) -> Result<Output, DecodeError> {
             Ok(Output { json: Value::Object(o).to_string(), next: None })
         }
         Decode::Raw => Err(DecodeError::Invalid("raw bodies are not decoded".into())),
-        Decode::Page(k) | Decode::Object(k) => {
-            let page = matches!(decode, Decode::Page(_));
-            macro_rules! go {
-                ($t:ty) => {
-                    if page { page_of::<$t>(body) } else { object_of::<$t>(body) }
-                };
-            }
-            match k {
-                Kind::Agent => go!(agents::Agent),
-                Kind::Contact => go!(contacts::Contact),
-                Kind::Sms => go!(sms::Sms),
-                Kind::SmsSent => go!(sms::SmsSent),
-                Kind::Voicemail => go!(voicemails::Voicemail),
-                Kind::CallRecord => go!(calls::CallRecord),
-                Kind::Recording => go!(calls::Recording),
-                Kind::Webhook => go!(webhooks::Webhook),
-            }
-        }
+        Decode::Page(k) => page_of(body, normaliser(k)),
+        Decode::Object(k) => object_of(body, normaliser(k)),
+    }
+}
+
+/// One record through its serde struct: the loose values typed, the other fields kept.
+type Normalise = fn(Value) -> Result<Value, String>;
+
+fn through<R: DeserializeOwned + Serialize>(v: Value) -> Result<Value, String> {
+    let r: R = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    serde_json::to_value(r).map_err(|e| e.to_string())
+}
+
+fn normaliser(k: Kind) -> Normalise {
+    use crate::{agents, calls, contacts, sms, voicemails, webhooks};
+    match k {
+        Kind::Agent => through::<agents::Agent>,
+        Kind::Contact => through::<contacts::Contact>,
+        Kind::Sms => through::<sms::Sms>,
+        Kind::SmsSent => through::<sms::SmsSent>,
+        Kind::Voicemail => through::<voicemails::Voicemail>,
+        Kind::CallRecord => through::<calls::CallRecord>,
+        Kind::Recording => through::<calls::Recording>,
+        Kind::Webhook => through::<webhooks::Webhook>,
     }
 }
 
@@ -100,16 +105,15 @@ fn top(body: &[u8]) -> Result<Value, DecodeError> {
     Ok(v)
 }
 
-fn object_of<R: DeserializeOwned + Serialize>(body: &[u8]) -> Result<Output, DecodeError> {
+fn object_of(body: &[u8], norm: Normalise) -> Result<Output, DecodeError> {
     let v = top(body)?;
     if !v.is_object() {
         return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
     }
-    let r: R = serde_json::from_value(v).map_err(|e| DecodeError::Invalid(e.to_string()))?;
-    Ok(Output { json: serde_json::to_string(&r).map_err(|e| DecodeError::Invalid(e.to_string()))?, next: None })
+    Ok(Output { json: norm(v).map_err(DecodeError::Invalid)?.to_string(), next: None })
 }
 
-fn page_of<R: DeserializeOwned + Serialize>(body: &[u8]) -> Result<Output, DecodeError> {
+fn page_of(body: &[u8], norm: Normalise) -> Result<Output, DecodeError> {
     let v = top(body)?;
     let Value::Object(mut o) = v else {
         return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
@@ -128,8 +132,8 @@ fn page_of<R: DeserializeOwned + Serialize>(body: &[u8]) -> Result<Output, Decod
     let results = results
         .into_iter()
         .map(|row| match row {
-            Value::Object(_) => serde_json::from_value::<R>(row).map(Row::Record).map_err(|e| DecodeError::Invalid(e.to_string())),
-            other => Ok(Row::Other(other)),
+            Value::Object(_) => norm(row).map_err(DecodeError::Invalid),
+            other => Ok(other),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let page = Page { count: results.len(), next, results, extra: o };

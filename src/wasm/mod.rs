@@ -1,60 +1,115 @@
-//! The wasm layer: boring glue. It performs what the core planned — one attempt at a time
-//! through the skin's `send` (fetch, the headers the core reads, the body bytes: one promise
-//! instead of an await and a crossing per step), one `AbortController` per call that the
-//! deadline and the caller's `AbortSignal` both abort (also during a backoff sleep), and
-//! `setTimeout` sleeps — and converts values at the boundary. No business rules live here:
-//! what to send, whether to retry and what a response means are decided by the core.
+//! The wasm layer: it performs what the core planned, in one shared async path per call —
+//! arguments read by serde-wasm-bindgen, the URL resolved and checked by the WHATWG parser
+//! (`web_sys::Url`), the request built by gloo-net, `fetch` (the caller's or the global one),
+//! the response read through gloo-net, decoded by the core — with the retries, backoff and
+//! whole-call deadline the core's policy decides. Every step that waits (the fetch, the body,
+//! a backoff sleep) is raced against the call's deadline and the caller's `AbortSignal`, so a
+//! call settles on time even when `fetch` or the body ignores the abort. No business rules live
+//! here.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
-use core::cell::Cell;
-use alloc::rc::Rc;
-
+use gloo_net::http::{Headers, RequestBuilder, Response as GlooResponse};
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
+use crate::args::Arg;
 use crate::decided::REQUEST_ID_HEADERS;
-use crate::error::{push_u64, Error, ErrorKind};
-use crate::request::{interpret, Config, Decode, Env, Plan, Response};
+use crate::error::{Error, ErrorKind};
+use crate::request::{interpret, Config, Decode, Env, Plan, Response, UrlParts};
 use crate::retry::{decide, Decision, Failure, Situation};
-
-mod task;
-use task::{promise, wait};
+use crate::{agents, calls, contacts, events, request, sms, voicemails, webhooks};
 
 #[wasm_bindgen]
 extern "C" {
-    /// skin.js `send(url, initJson, signal, headerNames, allHeaders)`: fetch (the caller's or
-    /// the global one), then `[status, ...named header values, all headers as JSON or null,
-    /// body bytes]`.
-    type Send;
-    #[wasm_bindgen(method, js_name = call)]
-    fn send(this: &Send, this_arg: &JsValue, url: &str, init: &str, signal: &AbortSignal, names: &Array, all: bool) -> Promise;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
-
-    type AbortController;
-    #[wasm_bindgen(constructor)]
-    fn new() -> AbortController;
-    #[wasm_bindgen(method, getter)]
-    fn signal(this: &AbortController) -> AbortSignal;
-    #[wasm_bindgen(method)]
-    fn abort(this: &AbortController);
-
-    type AbortSignal;
-    #[wasm_bindgen(method, getter)]
-    fn aborted(this: &AbortSignal) -> bool;
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    fn add_event_listener(this: &AbortSignal, ty: &str, f: &Function);
-    #[wasm_bindgen(method, js_name = removeEventListener)]
-    fn remove_event_listener(this: &AbortSignal, ty: &str, f: &Function);
+    /// The global `fetch`, reached as a global (there is no `window` in Node, Deno or workers).
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &web_sys::Request) -> Promise;
 }
 
+/// An error as the plain object the JS side wraps into a `TokyError`.
+/// JSON text and `JSON.parse` rather than `serde_wasm_bindgen::to_value`: the same object, and
+/// ~10 KB less wasm (to_value links float formatting for its error messages).
 fn to_js(e: &Error) -> JsValue {
     JSON::parse(&e.to_json()).unwrap_or_else(|_| JsValue::from_str(&e.message))
+}
+
+/// A JS argument as the core's `Arg`, read by serde-wasm-bindgen. A `Date` or a `URL` (at the
+/// top or as a member of an argument object: `since`, a webhook `url`) is read as the string
+/// JSON would give it, which is what the core's date and URL fields take.
+fn arg(v: &JsValue, what: &str) -> Result<Arg, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Arg::Null);
+    }
+    let v = match textual(v) {
+        Some(s) => s,
+        None if v.is_object() && !js_sys::Array::is_array(v) => {
+            let copy = js_sys::Object::assign(&js_sys::Object::new(), v.unchecked_ref());
+            for key in js_sys::Object::keys(&copy).iter() {
+                if let Some(s) = Reflect::get(&copy, &key).ok().as_ref().and_then(textual) {
+                    let _ = Reflect::set(&copy, &key, &s);
+                }
+            }
+            copy.into()
+        }
+        None => v.clone(),
+    };
+    serde_wasm_bindgen::from_value(v).map_err(|e| Error::field(what, &format!("could not be read: {e}")))
+}
+
+/// The string form of a `Date` (ISO-8601) or a `URL` (its href).
+fn textual(v: &JsValue) -> Option<JsValue> {
+    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+        return Some(if d.get_time().is_nan() { JsValue::from_str("Invalid Date") } else { d.to_iso_string().into() });
+    }
+    v.dyn_ref::<web_sys::Url>().map(|u| u.href().into())
+}
+
+fn obj(v: &JsValue, what: &str) -> Result<Vec<(String, Arg)>, Error> {
+    match arg(v, what)? {
+        Arg::Obj(o) => Ok(o),
+        Arg::Null => Ok(Vec::new()),
+        other => Err(Error::field(what, &crate::args::got("expected an object", Some(&other)))),
+    }
+}
+
+/// The WHATWG parser, as `fetch` uses it.
+fn resolve(input: &str, base: Option<&str>) -> Option<UrlParts> {
+    let u = match base {
+        Some(b) => web_sys::Url::new_with_base(input, b).ok()?,
+        None => web_sys::Url::new(input).ok()?,
+    };
+    Some(UrlParts {
+        href: u.href(),
+        protocol: u.protocol(),
+        username: u.username(),
+        password: u.password(),
+        host: u.host(),
+        hostname: u.hostname(),
+        pathname: u.pathname(),
+        search: u.search(),
+        hash: u.hash(),
+    })
+}
+
+/// The list resources, for `Client::page` (the pages after the first of an iteration).
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum Resource {
+    Agents,
+    Contacts,
+    Sms,
+    Voicemails,
+    Calls,
+    Webhooks,
 }
 
 /// The client. Holds the checked configuration (and so the key) in wasm memory, where no
@@ -66,44 +121,115 @@ pub struct Client {
 
 struct Inner {
     cfg: Config,
-    send: Send,
-    /// The response headers `attempt` reads: the request-id names, then `retry-after`.
-    names: Array,
+    fetch: Option<Function>,
+}
+
+type Planner = fn(&Config, &[(String, Arg)], bool) -> Result<Plan, Error>;
+
+impl Resource {
+    fn lister(self) -> (Planner, &'static str) {
+        match self {
+            Resource::Agents => (agents::list, "agents"),
+            Resource::Contacts => (contacts::list, "contacts"),
+            Resource::Sms => (sms::list, "sms"),
+            Resource::Voicemails => (voicemails::list, "voicemails"),
+            Resource::Calls => (calls::list, "calls"),
+            Resource::Webhooks => (webhooks::list, "webhooks"),
+        }
+    }
 }
 
 #[wasm_bindgen]
 impl Client {
-    /// `config`: the constructor options as JSON (without `fetch`); `send`: the skin's attempt
-    /// function, bound to the caller's own fetch or the global one; `browser`: running on a web
-    /// page's main thread (the skin checks for `document` and `window`), where the real API is
-    /// refused unless `allowBrowser`.
+    /// `options`: the constructor options without `fetch`; `fetch`: the caller's fetch or
+    /// undefined; `browser`: running on a web page's main thread (the skin checks for `document`
+    /// and `window`), where the real API is refused unless `allowBrowser`.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, send: Function, browser: bool) -> Result<Client, JsValue> {
-        let env = Env { browser_main_thread: browser };
-        let cfg = Config::from_json(config, &env).map_err(|e| to_js(&e.op("new Toky")))?;
-        let names = Array::new();
-        for h in REQUEST_ID_HEADERS.iter().chain(&["retry-after"]) {
-            names.push(&JsValue::from_str(h));
-        }
-        Ok(Client { inner: Rc::new(Inner { cfg, send: send.unchecked_into(), names }) })
+    pub fn new(options: JsValue, fetch: JsValue, browser: bool) -> Result<Client, JsValue> {
+        let build = || -> Result<Client, Error> {
+            let o = obj(&options, "options")?;
+            let cfg = Config::new(&o, &Env { browser_main_thread: browser }, &resolve)?;
+            Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok() }) })
+        };
+        build().map_err(|e| to_js(&e.op("new Toky")))
     }
 
-    /// Runs one operation. `input` and `options` are JSON; `signal` an AbortSignal or undefined.
-    pub fn call(&self, op: String, input: String, options: String, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let plan = crate::plan(&inner.cfg, &op, &input).map_err(|e| to_js(&e))?;
-            run(&inner, plan, &options, signal).await
+    /// `list` (`iterate: false`) or the first page of `iterate` of a resource.
+    pub fn list(&self, resource: Resource, query: JsValue, iterate: bool, options: JsValue) -> Promise {
+        let (planner, name) = resource.lister();
+        let op = format!("{name}.{}", if iterate { "iterate" } else { "list" });
+        self.go(&op, options, move |cfg| planner(cfg, &obj(&query, "query")?, iterate))
+    }
+
+    /// The page at `next` (a URL the server gave) of an iteration of `resource`.
+    pub fn page(&self, resource: Resource, next: String, options: JsValue) -> Promise {
+        let (planner, name) = resource.lister();
+        let op = format!("{name}.iterate");
+        self.go(&op, options, move |cfg| Ok(planner(cfg, &[], true)?.next(&next)))
+    }
+
+    #[wasm_bindgen(js_name = contactsGet)]
+    pub fn contacts_get(&self, phone: JsValue, options: JsValue) -> Promise {
+        self.go("contacts.get", options, move |cfg| contacts::get(cfg, &[("phone".into(), arg(&phone, "phone")?)]))
+    }
+
+    #[wasm_bindgen(js_name = contactsCreate)]
+    pub fn contacts_create(&self, input: JsValue, options: JsValue) -> Promise {
+        self.go("contacts.create", options, move |cfg| contacts::create(cfg, Some(&arg(&input, "input")?)))
+    }
+
+    #[wasm_bindgen(js_name = contactsUpdate)]
+    pub fn contacts_update(&self, phone: JsValue, patch: JsValue, options: JsValue) -> Promise {
+        self.go("contacts.update", options, move |cfg| {
+            contacts::update(cfg, &[("phone".into(), arg(&phone, "phone")?), ("patch".into(), arg(&patch, "patch")?)])
         })
     }
 
-    /// Fetches the page at `next` for the iteration `op` (e.g. `contacts.iterate`).
-    pub fn next(&self, op: String, next: String, options: String, signal: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = smsSend)]
+    pub fn sms_send(&self, input: JsValue, options: JsValue) -> Promise {
+        self.go("sms.send", options, move |cfg| sms::send(cfg, Some(&arg(&input, "input")?)))
+    }
+
+    #[wasm_bindgen(js_name = voicemailsGet)]
+    pub fn voicemails_get(&self, id: JsValue, options: JsValue) -> Promise {
+        self.go("voicemails.get", options, move |cfg| voicemails::get(cfg, &[("id".into(), arg(&id, "id")?)]))
+    }
+
+    #[wasm_bindgen(js_name = callsRecording)]
+    pub fn calls_recording(&self, callid: JsValue, options: JsValue) -> Promise {
+        self.go("calls.recording", options, move |cfg| calls::recording(cfg, &[("callid".into(), arg(&callid, "callid")?)]))
+    }
+
+    #[wasm_bindgen(js_name = webhooksCreate)]
+    pub fn webhooks_create(&self, input: JsValue, options: JsValue) -> Promise {
+        self.go("webhooks.create", options, move |cfg| webhooks::create(cfg, Some(&arg(&input, "input")?)))
+    }
+
+    #[wasm_bindgen(js_name = webhooksDelete)]
+    pub fn webhooks_delete(&self, id: JsValue, options: JsValue) -> Promise {
+        self.go("webhooks.delete", options, move |cfg| webhooks::delete(cfg, &[("id".into(), arg(&id, "id")?)]))
+    }
+
+    /// The raw "Make an API call".
+    pub fn request(&self, input: JsValue, options: JsValue) -> Promise {
+        self.go("request", options, move |cfg| match arg(&input, "input")? {
+            Arg::Obj(o) => request::raw(cfg, &o),
+            other => Err(Error::field("input", &crate::args::got("expected an object like { method, path }", Some(&other)))),
+        })
+    }
+}
+
+impl Client {
+    /// Plans with `plan`, then runs the call; every error names `op`.
+    fn go(&self, op: &str, options: JsValue, plan: impl FnOnce(&Config) -> Result<Plan, Error> + 'static) -> Promise {
         let inner = self.inner.clone();
-        promise(async move {
-            let first = crate::plan(&inner.cfg, &op, "{}").map_err(|e| to_js(&e))?;
-            let plan = first.next(&inner.cfg, &next).map_err(|e| to_js(&e))?;
-            run(&inner, plan, &options, signal).await
+        let op = op.to_string();
+        future_to_promise(async move {
+            let result = match plan(&inner.cfg) {
+                Ok(p) => run(&inner, p.named(&op), &options).await,
+                Err(e) => Err(e),
+            };
+            result.map_err(|e| to_js(&e.op(&op)))
         })
     }
 }
@@ -113,16 +239,21 @@ impl Client {
 pub fn sms_segments(text: JsValue) -> Result<JsValue, JsValue> {
     match text.as_string() {
         Some(t) => JSON::parse(&crate::segments_json(&t)),
-        None => Err(to_js(&Error::field("text", "expected a string").op("smsSegments"))),
+        None => {
+            let got = arg(&text, "text").map(|a| crate::args::got("expected a string", Some(&a))).unwrap_or_else(|_| "expected a string".into());
+            Err(to_js(&Error::field("text", &got).op("smsSegments")))
+        }
     }
 }
 
-/// `parseWebhookEvent(body, options)`: the skin hands the body as text and the options as JSON.
+/// `parseWebhookEvent(body, options)`: the skin hands the body as text.
 #[wasm_bindgen(js_name = parseWebhookEvent)]
-pub fn parse_webhook_event(body: &str, options: &str) -> Result<JsValue, JsValue> {
-    match crate::parse_event_json(body, options) {
+pub fn parse_webhook_event(body: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    let op = "parseWebhookEvent";
+    let o = arg(&options, "options").map_err(|e| to_js(&e.op(op)))?;
+    match events::parse(body, Some(&o)) {
         Ok(json) => JSON::parse(&json),
-        Err(e) => Err(to_js(&e)),
+        Err(e) => Err(to_js(&e.op(op))),
     }
 }
 
@@ -130,15 +261,14 @@ const RUNNING: u8 = 0;
 const TIMED_OUT: u8 = 1;
 const ABORTED: u8 = 2;
 
-/// One call's cancellation: a controller aborted by the deadline or the caller's signal, and
-/// aborted (with its timer cleared and listener removed) when the call ends, so nothing keeps
-/// running after the promise settles.
+/// One call's cancellation: a controller aborted by the deadline or the caller's signal, and a
+/// `stop` promise that settles at that moment, which every wait of the call is raced against.
+/// Dropped when the call ends: the timer is cleared, the listener removed and a fetch still in
+/// flight aborted, so nothing keeps running (or keeps a Node process alive) after it settles.
 struct Guard {
     controller: AbortController,
     state: Rc<Cell<u8>>,
-    /// A fetch (or its body) is pending: only then does dropping the guard abort. Aborting a
-    /// finished call would build a DOMException and run fetch's listeners for nothing
-    /// (~45 µs a call in the benchmark).
+    stop: Promise,
     in_flight: Cell<bool>,
     timer: JsValue,
     _on_timeout: Closure<dyn FnMut()>,
@@ -146,44 +276,58 @@ struct Guard {
 }
 
 impl Guard {
-    fn new(timeout_ms: f64, caller: Option<AbortSignal>) -> Guard {
-        let controller = AbortController::new();
+    fn new(timeout_ms: f64, caller: Option<AbortSignal>) -> Result<Guard, Error> {
+        let controller = AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
         let state = Rc::new(Cell::new(RUNNING));
-        let (s1, c1) = (state.clone(), controller.clone_ref());
-        let on_timeout = Closure::<dyn FnMut()>::new(move || {
-            if s1.get() == RUNNING {
-                s1.set(TIMED_OUT);
+        let resolve: Rc<RefCell<Option<Function>>> = Rc::new(RefCell::new(None));
+        let r = resolve.clone();
+        let stop = Promise::new(&mut |res, _| *r.borrow_mut() = Some(res));
+        let fire = {
+            let (state, controller, resolve) = (state.clone(), controller.clone(), resolve.clone());
+            move |why: u8| {
+                if state.get() == RUNNING {
+                    state.set(why);
+                }
+                // An Error as the reason: a rejection with a non-Error value trips up fetch wrappers.
+                let reason = js_sys::Error::new(if why == TIMED_OUT { "toky: timeoutMs elapsed" } else { "toky: aborted by the caller" });
+                controller.abort_with_reason(&reason);
+                if let Some(f) = resolve.borrow_mut().take() {
+                    let _ = f.call0(&JsValue::UNDEFINED);
+                }
             }
-            c1.abort();
-        });
+        };
+        let fire = Rc::new(fire);
+        let f1 = fire.clone();
+        let on_timeout = Closure::<dyn FnMut()>::new(move || f1(TIMED_OUT));
         let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
         let on_abort = caller.map(|signal| {
-            let (s2, c2) = (state.clone(), controller.clone_ref());
-            let f = Closure::<dyn FnMut()>::new(move || {
-                if s2.get() == RUNNING {
-                    s2.set(ABORTED);
-                }
-                c2.abort();
-            });
-            signal.add_event_listener("abort", f.as_ref().unchecked_ref());
+            let f2 = fire.clone();
+            let f = Closure::<dyn FnMut()>::new(move || f2(ABORTED));
+            let _ = signal.add_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
             (signal, f)
         });
-        Guard { controller, state, in_flight: Cell::new(false), timer, _on_timeout: on_timeout, on_abort }
+        Ok(Guard { controller, state, stop, in_flight: Cell::new(false), timer, _on_timeout: on_timeout, on_abort })
     }
 
     fn stopped(&self) -> u8 {
         self.state.get()
     }
 
-    /// Sleeps `ms`, or less if the call is aborted meanwhile.
+    /// Waits for `p`, or until the call is stopped: then `Err(None)`.
+    async fn wait(&self, p: &Promise) -> Result<JsValue, Option<JsValue>> {
+        let raced = Promise::race(&Array::of2(p, &self.stop));
+        let r = JsFuture::from(raced).await;
+        if self.stopped() != RUNNING {
+            return Err(None);
+        }
+        r.map_err(Some)
+    }
+
+    /// Sleeps `ms`, or less if the call is stopped meanwhile.
     async fn sleep(&self, ms: f64) {
-        let signal = self.controller.signal();
         let mut timer = JsValue::UNDEFINED;
-        let p = Promise::new(&mut |resolve, _| {
-            timer = set_timeout(&resolve, ms);
-            signal.add_event_listener("abort", &resolve);
-        });
-        let _ = wait(&p).await;
+        let p = Promise::new(&mut |resolve, _| timer = set_timeout(&resolve, ms));
+        let _ = self.wait(&p).await;
         clear_timeout(&timer);
     }
 }
@@ -192,7 +336,7 @@ impl Drop for Guard {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
         if let Some((signal, f)) = &self.on_abort {
-            signal.remove_event_listener("abort", f.as_ref().unchecked_ref());
+            let _ = signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
         }
         if self.in_flight.get() {
             self.controller.abort();
@@ -200,50 +344,14 @@ impl Drop for Guard {
     }
 }
 
-trait CloneRef {
-    fn clone_ref(&self) -> Self;
-}
-
-impl CloneRef for AbortController {
-    fn clone_ref(&self) -> Self {
-        JsValue::from(self).unchecked_into()
-    }
-}
-
-/// What one attempt produced.
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-    request_id: Option<String>,
-    retry_after: Option<String>,
-    headers_json: Option<String>,
-}
-
-async fn attempt(inner: &Inner, plan: &Plan, init: &str, signal: &AbortSignal) -> Result<Reply, JsValue> {
-    let all = matches!(plan.decode, Decode::Raw);
-    let p = inner.send.send(&JsValue::UNDEFINED, &plan.url, init, signal, &inner.names, all);
-    let a: Array = wait(&p).await?.unchecked_into();
-    let status = a.get(0).as_f64().filter(|s| (0.0..=999.0).contains(s)).map_or(0, |s| s as u16);
-    // The request id is the first of its names present; retry-after follows them.
-    let ids = REQUEST_ID_HEADERS.len() as u32;
-    let request_id = (1..=ids).find_map(|k| a.get(k).as_string());
-    let retry_after = a.get(ids + 1).as_string();
-    let headers_json = a.get(ids + 2).as_string();
-    let body = Uint8Array::new(&a.get(ids + 3)).to_vec();
-    Ok(Reply { status, body, request_id, retry_after, headers_json })
-}
-
-fn stop_error(plan: &Plan, why: u8, timeout_ms: u64, retries: u32) -> JsValue {
+fn stop_error(why: u8, timeout_ms: u64, retries: u32) -> Error {
     let mut e = if why == TIMED_OUT {
-        let mut m = String::from("no complete response within timeoutMs (");
-        push_u64(&mut m, timeout_ms);
-        m.push_str(" ms)");
-        Error::new(ErrorKind::Timeout, m)
+        Error::new(ErrorKind::Timeout, format!("no complete response within timeoutMs ({timeout_ms} ms)"))
     } else {
         Error::new(ErrorKind::Aborted, "the call was aborted by its AbortSignal")
     };
     e.retries = retries;
-    to_js(&e.op(plan.op))
+    e
 }
 
 /// The message of a JS exception (fetch's TypeError and the like), with the key scrubbed in
@@ -254,55 +362,119 @@ fn js_message(e: &JsValue, cfg: &Config) -> String {
     // Node's "fetch failed" says why only in its cause (ECONNREFUSED, ENOTFOUND, ...).
     if let Some(cause) = Reflect::get(e, &"cause".into()).ok().filter(|c| c.is_object()) {
         if let Some(why) = text(&cause, "code").or_else(|| text(&cause, "message")) {
-            m.push_str(" (");
-            m.push_str(&why);
-            m.push(')');
+            m = format!("{m} ({why})");
         }
     }
     let m = cfg.redact(&m);
-    let mut out = String::from("the request failed before a response arrived");
-    if !m.is_empty() {
-        out.push_str(": ");
-        out.push_str(&m);
+    if m.is_empty() {
+        "the request failed before a response arrived".into()
+    } else {
+        format!("the request failed before a response arrived: {m}")
     }
-    out
 }
 
-async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Result<JsValue, JsValue> {
-    let (timeout_ms, max_retries) = crate::call_options(&inner.cfg, options).map_err(|e| to_js(&e.op(plan.op)))?;
-    let caller: Option<AbortSignal> = if signal.is_undefined() || signal.is_null() {
-        None
-    } else {
-        Some(signal.unchecked_into())
-    };
-    if caller.as_ref().map_or(false, |s| s.aborted()) {
-        return Err(stop_error(&plan, ABORTED, timeout_ms, 0));
+/// What one attempt produced.
+enum Attempt {
+    Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>> },
+    /// The request failed (or its body could not be read); what arrived before is kept.
+    Failed { message: String, status: Option<u16>, request_id: Option<String> },
+    Stopped,
+}
+
+fn build(inner: &Inner, plan: &Plan, href: &str, signal: &AbortSignal) -> Result<web_sys::Request, String> {
+    let headers = Headers::new();
+    for (k, v) in plan.request_headers(&inner.cfg) {
+        headers.set(&k, &v);
     }
-    let guard = Guard::new(timeout_ms as f64, caller);
-    let deadline = js_sys::Date::now() + timeout_ms as f64;
-    let init = plan.init_json(&inner.cfg);
+    let method = plan.method.parse::<gloo_net::http::Method>().map_err(|e| e.to_string())?;
+    let b = RequestBuilder::new(href)
+        .method(method)
+        .headers(headers)
+        // fetch keeps custom headers across a cross-origin redirect, so following one could hand
+        // the key to another host: redirects come back as errors instead.
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(signal));
+    let req = match &plan.body {
+        Some(body) => b.body(body.as_str()),
+        None => b.build(),
+    };
+    req.map(web_sys::Request::from).map_err(|e| inner.cfg.redact(&e.to_string()))
+}
+
+async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attempt {
     let signal = guard.controller.signal();
+    let req = match build(inner, plan, href, &signal) {
+        Ok(r) => r,
+        Err(message) => return Attempt::Failed { message: format!("the request could not be built: {message}"), status: None, request_id: None },
+    };
+    let p = match &inner.fetch {
+        Some(f) => match f.call1(&JsValue::UNDEFINED, &req) {
+            Ok(p) => Promise::resolve(&p),
+            Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None },
+        },
+        None => global_fetch(&req),
+    };
+    let res = match guard.wait(&p).await {
+        Ok(r) => r,
+        Err(None) => return Attempt::Stopped,
+        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None },
+    };
+    let Ok(res) = res.dyn_into::<web_sys::Response>() else {
+        return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None };
+    };
+    let res = GlooResponse::from(res);
+    let status = res.status();
+    let h = res.headers();
+    let request_id = REQUEST_ID_HEADERS.iter().find_map(|n| h.get(n));
+    let retry_after = h.get("retry-after");
+    let headers = matches!(plan.decode, Decode::Raw).then(|| h.entries().collect());
+    let raw: web_sys::Response = res.into();
+    let body = match raw.array_buffer() {
+        Ok(p) => match guard.wait(&p).await {
+            Ok(buf) => Uint8Array::new(&buf).to_vec(),
+            Err(None) => return Attempt::Stopped,
+            Err(Some(e)) => {
+                let message = format!("the response body could not be read: {}", js_message(&e, &inner.cfg));
+                return Attempt::Failed { message, status: Some(status), request_id };
+            }
+        },
+        Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: Some(status), request_id },
+    };
+    Attempt::Reply { status, body, request_id, retry_after, headers }
+}
+
+async fn run(inner: &Inner, plan: Plan, options: &JsValue) -> Result<JsValue, Error> {
+    let cfg = &inner.cfg;
+    let (timeout_ms, max_retries) = crate::call_options(cfg, Some(&Arg::Obj(obj(options, "options")?)))?;
+    let caller: Option<AbortSignal> = Reflect::get(options, &"signal".into())
+        .ok()
+        .filter(|s| !s.is_undefined() && !s.is_null())
+        .map(JsCast::unchecked_into);
+    if caller.as_ref().map_or(false, |s| s.aborted()) {
+        return Err(stop_error(ABORTED, timeout_ms, 0));
+    }
+    let href = cfg.target(&plan, &resolve)?;
+    let guard = Guard::new(timeout_ms as f64, caller)?;
+    let deadline = js_sys::Date::now() + timeout_ms as f64;
     let mut retries: u32 = 0;
     loop {
         guard.in_flight.set(true);
-        let reply = attempt(inner, &plan, &init, &signal).await;
+        let reply = attempt(inner, &guard, &plan, &href).await;
         guard.in_flight.set(false);
-        if guard.stopped() != RUNNING {
-            return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
-        }
-        let failure = match &reply {
-            Ok(r) if (200..300).contains(&r.status) => None,
-            Ok(r) => Some(Failure::Status(r.status)),
-            Err(_) => Some(Failure::Network),
+        let (failure, retry_after) = match &reply {
+            Attempt::Stopped => return Err(stop_error(guard.stopped(), timeout_ms, retries)),
+            Attempt::Reply { status, .. } if (200..300).contains(status) => (None, None),
+            Attempt::Reply { status, retry_after, .. } => (Some(Failure::Status(*status)), retry_after.as_deref()),
+            Attempt::Failed { .. } => (Some(Failure::Network), None),
         };
         if let Some(failure) = failure {
             let now = js_sys::Date::now();
             let decision = decide(&Situation {
                 retry_safe: plan.retry_safe,
-                retries: retries as u64,
+                retries: u64::from(retries),
                 max_retries,
                 failure,
-                retry_after: reply.as_ref().ok().and_then(|r| r.retry_after.as_deref()),
+                retry_after,
                 now_ms: now,
                 remaining_ms: deadline - now,
                 random: js_sys::Math::random(),
@@ -310,29 +482,29 @@ async fn run(inner: &Inner, plan: Plan, options: &str, signal: JsValue) -> Resul
             if let Decision::RetryAfterMs(ms) = decision {
                 guard.sleep(ms).await;
                 if guard.stopped() != RUNNING {
-                    return Err(stop_error(&plan, guard.stopped(), timeout_ms, retries));
+                    return Err(stop_error(guard.stopped(), timeout_ms, retries));
                 }
                 retries += 1;
                 continue;
             }
         }
         let result = match reply {
-            Ok(r) => {
-                let res = Response {
-                    status: r.status,
-                    body: &r.body,
-                    request_id: r.request_id,
-                    headers_json: r.headers_json.as_deref(),
-                };
-                interpret(&plan, &res).map(|out| out.json)
+            Attempt::Reply { status, body, request_id, headers, .. } => {
+                interpret(cfg, &plan, &Response { status, body: &body, request_id, headers }).map(|out| out.json)
             }
-            Err(js) => Err(Error::new(ErrorKind::Network, js_message(&js, &inner.cfg)).op(plan.op)),
+            Attempt::Failed { message, status, request_id } => {
+                let mut e = Error::new(ErrorKind::Network, message).op(&plan.op);
+                e.status = status;
+                e.request_id = request_id.map(|r| cfg.redact(&r));
+                Err(e)
+            }
+            Attempt::Stopped => Err(stop_error(guard.stopped(), timeout_ms, retries)),
         };
         return match result {
-            Ok(json) => JSON::parse(&json),
+            Ok(json) => JSON::parse(&json).map_err(|_| Error::new(ErrorKind::Decode, "the decoded value could not be handed to JS")),
             Err(mut e) => {
                 e.retries = retries;
-                Err(to_js(&e))
+                Err(e)
             }
         };
     }

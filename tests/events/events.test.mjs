@@ -136,7 +136,7 @@ describe("parseWebhookEvent", () => {
         return true;
       });
     fails("event=new_sms", undefined, "decode", /not JSON/);
-    fails('{"event":"new_sms"', undefined, "decode", /not JSON: unexpected end/);
+    fails('{"event":"new_sms"', undefined, "decode", /not JSON: EOF while parsing/);
     fails("[]", undefined, "decode", /not a JSON object, got an array/);
     fails('{"id":"1"}', undefined, "decode", /no "event"/);
     fails('{"event":42}', undefined, "decode", /"event" must be a non-empty string, got a number/);
