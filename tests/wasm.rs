@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Promise, Reflect, JSON};
-use toky_wasm::wasm::Client;
+use toky_wasm::wasm::{Client, Resource};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -52,20 +52,13 @@ fn base() -> String {
     format!("{MOCK}/v1")
 }
 
-/// The skin's own `send` (js/skin.js, `const send = ...` through the `};` that ends it), bound to
-/// the global fetch: these tests drive `Client` without the skin, but through the same code.
-fn send() -> js_sys::Function {
-    const SKIN: &str = include_str!("../js/skin.js");
-    let from = SKIN.find("const send = ").expect("skin.js defines send") + "const send = ".len();
-    let len = SKIN[from..].find("\n};").expect("send ends with };") + 2;
-    let make: js_sys::Function = MakeFunction::new(&format!("return {};", &SKIN[from..from + len])).unchecked_into();
-    let send = make.call0(&JsValue::UNDEFINED).and_then(|f| f.unchecked_ref::<js_sys::Function>().call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED));
-    send.expect("send evaluates").unchecked_into()
+fn json(s: &str) -> JsValue {
+    JSON::parse(s).unwrap_or_else(|_| panic!("bad test JSON {s}"))
 }
 
 fn client_with(extra: &str) -> Client {
     let cfg = format!("{{\"apiKey\":\"demo-key\",\"baseUrl\":\"{}\"{extra}}}", base());
-    Client::new(&cfg, send(), false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
+    Client::new(json(&cfg), JsValue::UNDEFINED, false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
 }
 
 fn client() -> Client {
@@ -108,8 +101,39 @@ async fn call(c: &Client, op: &str, input: &str) -> Result<JsValue, JsValue> {
     call_opts(c, op, input, "{}", JsValue::UNDEFINED).await
 }
 
+/// One operation through its typed entry point, with the arguments given as the JSON object
+/// the skin would pass (`{"query":…}`, `{"phone":…}`, `{"input":…}`).
 async fn call_opts(c: &Client, op: &str, input: &str, opts: &str, signal: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.call(op.into(), input.into(), opts.into(), signal)).await
+    let a = json(input);
+    let o = json(opts);
+    if !signal.is_undefined() {
+        Reflect::set(&o, &"signal".into(), &signal).unwrap();
+    }
+    let g = |k: &str| get(&a, k);
+    let res = |name: &str| match name {
+        "agents" => Resource::Agents,
+        "contacts" => Resource::Contacts,
+        "sms" => Resource::Sms,
+        "voicemails" => Resource::Voicemails,
+        "calls" => Resource::Calls,
+        _ => Resource::Webhooks,
+    };
+    let p = match op {
+        "contacts.get" => c.contacts_get(g("phone"), o),
+        "contacts.create" => c.contacts_create(g("input"), o),
+        "contacts.update" => c.contacts_update(g("phone"), g("patch"), o),
+        "sms.send" => c.sms_send(g("input"), o),
+        "voicemails.get" => c.voicemails_get(g("id"), o),
+        "calls.recording" => c.calls_recording(g("callid"), o),
+        "webhooks.create" => c.webhooks_create(g("input"), o),
+        "webhooks.delete" => c.webhooks_delete(g("id"), o),
+        "request" => c.request(g("input"), o),
+        _ => {
+            let (name, verb) = op.split_once('.').expect("resource.verb");
+            c.list(res(name), g("query"), verb == "iterate", o)
+        }
+    };
+    JsFuture::from(p).await
 }
 
 fn get(v: &JsValue, k: &str) -> JsValue {
@@ -189,7 +213,7 @@ async fn paging_to_the_end() {
         total += get(&page, "count").as_f64().unwrap();
         let next = get(&page, "next");
         let Some(next) = next.as_string() else { break };
-        page = JsFuture::from(c.next("agents.iterate".into(), next, "{}".into(), JsValue::UNDEFINED)).await.unwrap();
+        page = JsFuture::from(c.page(Resource::Agents, next, json("{}"))).await.unwrap();
         pages += 1;
     }
     assert!(total >= 5.0 && pages >= 3, "{total} rows in {pages} pages");
@@ -199,7 +223,7 @@ async fn paging_to_the_end() {
 async fn error_kinds() {
     reset().await;
     let c = client();
-    let bad_key = Client::new(&format!("{{\"apiKey\":\"nope\",\"baseUrl\":\"{}\"}}", base()), send(), false).unwrap();
+    let bad_key = Client::new(json(&format!("{{\"apiKey\":\"nope\",\"baseUrl\":\"{}\"}}", base())), JsValue::UNDEFINED, false).unwrap();
     let e = call(&bad_key, "agents.list", "{}").await.unwrap_err();
     assert_eq!((kind(&e), get(&e, "status").as_f64()), ("auth".into(), Some(401.0)));
     assert!(!s(&e, "requestId").is_empty(), "request id is carried");
@@ -319,10 +343,97 @@ async fn retries_get_but_never_resends_an_sms() {
 
 #[wasm_bindgen_test]
 fn key_never_in_errors() {
-    let e = match Client::new("{\"apiKey\":\"sk-\\u0007top-secret\",\"baseUrl\":\"ftp://x\"}", send(), false) {
+    let e = match Client::new(json("{\"apiKey\":\"sk-\\u0007top-secret\",\"baseUrl\":\"ftp://x\"}"), JsValue::UNDEFINED, false) {
         Err(e) => e,
         Ok(_) => panic!("accepted"),
     };
     let text = JSON::stringify(&e).unwrap().as_string().unwrap();
     assert!(!text.contains("top-secret"), "{text}");
+}
+
+/// A `fetch` given to the client: `body` is JS run as the function's body with the request as
+/// `req` (e.g. `return new Promise(() => {})`).
+fn client_fetching(body: &str, extra: &str) -> Client {
+    let f: js_sys::Function = MakeFunction::new(&format!("return (req) => {{ {body} }};")).unchecked_into();
+    let f = f.call0(&JsValue::UNDEFINED).unwrap();
+    let cfg = format!("{{\"apiKey\":\"sk-top-secret\",\"baseUrl\":\"{}\"{extra}}}", base());
+    Client::new(json(&cfg), f, false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
+}
+
+// The four defects issue #12 closes; each of these failed on the client before it.
+
+#[wasm_bindgen_test]
+async fn the_deadline_holds_when_fetch_never_settles() {
+    let c = client_fetching("return new Promise(() => {});", r#","maxRetries":0,"timeoutMs":300"#);
+    let started = js_sys::Date::now();
+    let e = call(&c, "agents.list", "{}").await.unwrap_err();
+    assert_eq!(kind(&e), "timeout");
+    assert!(js_sys::Date::now() - started < 2_000.0);
+    // A body that stalls after the headers: the same deadline.
+    let c = client_fetching(
+        "return Promise.resolve(new Response(new ReadableStream({ start() {} }), { status: 200, headers: { 'x-request-id': 'r1' } }));",
+        r#","maxRetries":0,"timeoutMs":300"#,
+    );
+    let e = call(&c, "agents.list", "{}").await.unwrap_err();
+    assert_eq!(kind(&e), "timeout");
+    // The caller's signal, aborted with a string reason, while fetch ignores it.
+    let c = client_fetching("return new Promise(() => {});", r#","maxRetries":0"#);
+    let ctl = Controller::new();
+    let cb = Closure::<dyn FnMut()>::new({
+        let f: js_sys::Function = MakeFunction::new("return (c) => c.abort('user gave up')").unchecked_into();
+        let f: js_sys::Function = f.call0(&JsValue::UNDEFINED).unwrap().unchecked_into();
+        let ctl = JsValue::from(&ctl);
+        move || {
+            f.call1(&JsValue::UNDEFINED, &ctl).unwrap();
+        }
+    });
+    set_timeout(cb.as_ref().unchecked_ref(), 100.0);
+    let e = call_opts(&c, "agents.list", "{}", "{}", ctl.signal()).await.unwrap_err();
+    assert_eq!(kind(&e), "aborted");
+}
+
+#[wasm_bindgen_test]
+async fn requests_cannot_escape_the_base_path() {
+    reset().await;
+    let c = client();
+    control("DELETE", "/__mock/journal", None).await;
+    for (op, input) in [
+        ("webhooks.delete", r#"{"id":".."}"#),
+        ("voicemails.get", r#"{"id":"."}"#),
+        ("request", r#"{"input":{"path":"/.%2e/__mock/numbers"}}"#),
+        ("request", r#"{"input":{"path":"/%2E%2E/x"}}"#),
+        ("request", r#"{"input":{"path":"/a/..\\..\\x"}}"#),
+    ] {
+        let e = call(&c, op, input).await.unwrap_err();
+        assert_eq!(kind(&e), "validation", "{op} {input}");
+    }
+    let j = control("GET", "/__mock/journal", None).await;
+    assert_eq!(js_sys::Array::from(&j).length(), 0, "nothing was sent");
+    // A next URL that resolves outside the base is not followed.
+    for next in ["/v1/../outside", "/v1/%2E%2E/outside", "/v1/.%2e/outside"] {
+        let e = JsFuture::from(c.page(Resource::Agents, format!("{MOCK}{next}"), json("{}"))).await.unwrap_err();
+        assert_eq!(kind(&e), "api", "{next}");
+        assert!(s(&e, "message").contains("outside baseUrl"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_key_the_server_echoes_is_redacted() {
+    let body = r#"return Promise.resolve(new Response(JSON.stringify({ success: false, error_message: 'Invalid API key: ' + req.headers.get('x-toky-key') }), { status: 401 }));"#;
+    let c = client_fetching(body, r#","maxRetries":0"#);
+    let e = call(&c, "agents.list", "{}").await.unwrap_err();
+    let text = JSON::stringify(&e).unwrap().as_string().unwrap();
+    assert_eq!(kind(&e), "auth");
+    assert!(!text.contains("sk-top-secret"), "{text}");
+    assert!(s(&e, "message").contains("[redacted]"));
+}
+
+#[wasm_bindgen_test]
+async fn a_body_that_fails_keeps_status_and_request_id() {
+    let body = "return Promise.resolve(new Response(new ReadableStream({ pull(c) { c.error(new TypeError('broken gzip stream')); } }), { status: 200, headers: { 'x-request-id': 'abc' } }));";
+    let c = client_fetching(body, r#","maxRetries":0"#);
+    let e = call(&c, "agents.list", "{}").await.unwrap_err();
+    assert_eq!(kind(&e), "network");
+    assert_eq!(get(&e, "status").as_f64(), Some(200.0));
+    assert_eq!(s(&e, "requestId"), "abc");
 }
