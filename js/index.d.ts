@@ -1,6 +1,6 @@
-// Types of toky-wasm. Record fields mirror the shapes in the Rust core (src/agents.rs,
+// Types of toky-wasm. Record fields mirror the record structs in the Rust core (src/agents.rs,
 // src/contacts.rs, ...): a field the core turns into a boolean, number or ISO timestamp is typed
-// so here, and `cargo test` checks the two agree (src/tests.rs, `dts_matches_shapes`).
+// so here, and `cargo test` checks the two agree (src/tests.rs, `dts_matches_records`).
 
 /** An ISO-8601 UTC timestamp such as "2017-06-27T19:24:10Z". */
 export type Timestamp = string;
@@ -16,8 +16,9 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries of GET/PUT/DELETE after connection failures, 408, 429 and 5xx. Default 2. */
   maxRetries?: number;
-  /** A fetch implementation to use instead of the global one. */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** A fetch implementation to use instead of the global one. It is called with one `Request`
+   * (built by gloo-net, signal attached) and must resolve to a `Response`. */
+  fetch?: (input: Request) => Promise<Response>;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
   /** Allow calling api.toky.co directly from a browser page (exposes the key to the page). */

@@ -1,8 +1,9 @@
 // The JS skin: what wasm-bindgen cannot express. It shapes the surface (resource namespaces,
-// async iterators, TokyError) and hands every argument to the wasm core as JSON. It decides
-// nothing about a request: validation, URLs, retries and decoding are the core's. The one loop
-// it owns is watching by polling (timers, paging back, the cursor), which is JS-only work. No
-// imports, so the build can emit it as ESM and CommonJS alike.
+// async iterators, TokyError) and hands every argument, as the JS value it is, to the wasm
+// client's typed entry point for the operation (serde-wasm-bindgen reads it there). It decides
+// nothing about a request: validation, URLs, fetch, retries, the deadline and decoding are the
+// wasm's. The one loop it still owns is watching by polling (timers, paging back, the cursor).
+// No imports, so the build can emit it as ESM and CommonJS alike.
 
 let w;
 /** @internal Called once by each entry with the initialised wasm-bindgen glue. */
