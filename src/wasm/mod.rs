@@ -220,12 +220,15 @@ impl Client {
 }
 
 impl Client {
-    /// Plans with `plan`, then runs the call; every error names `op`.
-    fn go(&self, op: &str, options: JsValue, plan: impl FnOnce(&Config) -> Result<Plan, Error> + 'static) -> Promise {
+    /// Plans with `plan` (at once: bad input is refused before anything else happens), then
+    /// runs the call; every error names `op`. One future type for every operation, so the async
+    /// machinery is compiled once.
+    fn go(&self, op: &str, options: JsValue, plan: impl FnOnce(&Config) -> Result<Plan, Error>) -> Promise {
         let inner = self.inner.clone();
         let op = op.to_string();
+        let plan = plan(&inner.cfg);
         future_to_promise(async move {
-            let result = match plan(&inner.cfg) {
+            let result = match plan {
                 Ok(p) => run(&inner, p.named(&op), &options).await,
                 Err(e) => Err(e),
             };
