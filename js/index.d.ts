@@ -1,6 +1,6 @@
-// Types of toky-wasm. Record fields mirror the record structs in the Rust core (src/agents.rs,
-// src/contacts.rs, ...): a field the core turns into a boolean, number or ISO timestamp is typed
-// so here, and `cargo test` checks the two agree (src/tests.rs, `dts_matches_records`).
+// Types of toky-wasm: what wasm-bindgen cannot express (the Toky class and its namespaces,
+// options, iterators, TokyError). The record types are generated from the Rust record structs
+// and inserted at the @generated-records marker by scripts/pack.mjs.
 
 /** An ISO-8601 UTC timestamp such as "2017-06-27T19:24:10Z". */
 export type Timestamp = string;
@@ -64,33 +64,9 @@ export interface Page<T> {
   results: T[];
 }
 
-export interface Agent {
-  email: string;
-  fullname: string;
-  created_at: Timestamp | null;
-  last_update: Timestamp | null;
-  last_connection: Timestamp | null;
-  is_admin: boolean | null;
-  phone_number: Phone | null;
-  phone_country: string | null;
-  timezone?: string;
-  extra_data?: string;
-  [field: string]: unknown;
-}
-
-export interface Contact {
-  phone: Phone;
-  contact_name: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  company: string | null;
-  city: string | null;
-  country_code: string | null;
-  created_by: string | null;
-  created_at: Timestamp | null;
-  [field: string]: unknown;
-}
+// @generated-records: the record interfaces (Agent, Contact, Sms, SmsSent, Voicemail,
+// CallRecord, Recording, Webhook) are generated from the Rust record structs
+// (`examples/typescript.rs`) and inserted here by scripts/pack.mjs.
 
 export interface ContactInput {
   phone: Phone;
@@ -123,65 +99,6 @@ export interface SmsInput {
   agent?: string;
 }
 
-export interface SmsSent {
-  success: boolean;
-  id: string;
-  segments: number;
-  [field: string]: unknown;
-}
-
-export interface Sms {
-  id: string;
-  from: Phone;
-  to: Phone;
-  text: string;
-  direction: "inbound" | "outbound";
-  agent: string | null;
-  created_at: Timestamp | null;
-  [field: string]: unknown;
-}
-
-export interface Voicemail {
-  id: string;
-  callid: string;
-  from: Phone | null;
-  to: Phone | null;
-  agent: string | null;
-  duration: number | null;
-  created_at: Timestamp | null;
-  transcription?: string | null;
-  /** The recording's URL (present on `voicemails.get`). */
-  url?: string;
-  [field: string]: unknown;
-}
-
-export interface CallRecord {
-  id: string;
-  callid: string;
-  from: Phone | null;
-  to_number: Phone | null;
-  country: string | null;
-  caller_id_used: Phone | null;
-  received_on_number?: Phone | null;
-  init_dt: Timestamp | null;
-  start_time: Timestamp | null;
-  end_time: Timestamp | null;
-  duration: number | null;
-  agent_id: string | null;
-  to_agent?: string | null;
-  direction: "inbound" | "outbound" | string;
-  web_call: boolean | null;
-  /** SIP-like: 200 completed, 486 busy, 487 cancelled, 480 unavailable, 408 timeout, ... */
-  disposition_code: number | null;
-  ivr_option_pressed: string | null;
-  [field: string]: unknown;
-}
-
-export interface Recording {
-  url: string;
-  [field: string]: unknown;
-}
-
 export type WebhookEventName =
   | "new_call"
   | "new_voicemail"
@@ -190,14 +107,6 @@ export type WebhookEventName =
   | "inbound_call_ended"
   | "outbound_call"
   | "outbound_call_ended";
-
-export interface Webhook {
-  id: string;
-  event: WebhookEventName;
-  hook_url: string;
-  created_at: Timestamp | null;
-  [field: string]: unknown;
-}
 
 export interface WebhookInput {
   event: WebhookEventName;

@@ -21,4 +21,6 @@ cmp -s build/glue/web/toky_wasm_bg.wasm build/glue/node/toky_wasm_bg.wasm || {
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 node_modules/.bin/wasm-opt -Oz --converge $features --strip-debug --strip-producers \
   build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm
+# The record types of index.d.ts, generated from the Rust record structs.
+cargo run --quiet --example typescript > build/records.d.ts
 node scripts/pack.mjs

@@ -57,7 +57,11 @@ writeFileSync(
   ),
 );
 
-const dts = readFileSync(p("js/index.d.ts"), "utf8");
+// The record interfaces come from the Rust record structs (scripts/build.sh writes them).
+const marker = "// @generated-records";
+const handWritten = readFileSync(p("js/index.d.ts"), "utf8");
+if (!handWritten.includes(marker)) throw new Error("js/index.d.ts lost its " + marker + " marker");
+const dts = handWritten.replace(/\/\/ @generated-records[^\n]*\n(\/\/[^\n]*\n)*/, readFileSync(p("build/records.d.ts"), "utf8"));
 writeFileSync(pkg("index.d.ts"), dts);
 writeFileSync(pkg("index.d.cts"), dts);
 writeFileSync(pkg("inline.d.ts"), dts);

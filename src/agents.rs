@@ -11,14 +11,17 @@ crate::record! {
     /// `{email, fullname, created_at, last_update, last_connection, is_admin, phone_number,
     /// phone_country, timezone?, extra_data?}`.
     pub struct Agent {
-        email: Pass,
-        fullname: Pass,
+        email: Pass => ": string",
+        fullname: Pass => ": string",
         created_at: Time,
         last_update: Time,
         last_connection: Time,
         is_admin: Bool,
-        phone_number: Pass,
-        phone_country: Pass,
+        /// The agent's forwarding number.
+        phone_number: Pass => ": Phone | null",
+        phone_country: Pass => ": string | null",
+        timezone: Pass => "?: string",
+        extra_data: Pass => "?: string",
     }
 }
 

@@ -14,19 +14,29 @@ crate::record! {
     pub struct CallRecord {
         id: Id,
         callid: Id,
-        duration: Num,
-        disposition_code: Num,
-        web_call: Bool,
+        from: Pass => ": Phone | null",
+        to_number: Pass => ": Phone | null",
+        country: Pass => ": string | null",
+        caller_id_used: Pass => ": Phone | null",
+        received_on_number: Pass => "?: Phone | null",
         init_dt: Time,
         start_time: Time,
         end_time: Time,
+        duration: Num,
+        agent_id: Pass => ": string | null",
+        to_agent: Pass => "?: string | null",
+        direction: Pass => ": \"inbound\" | \"outbound\" | string",
+        web_call: Bool,
+        /// SIP-like: 200 completed, 486 busy, 487 cancelled, 480 unavailable, 408 timeout, ...
+        disposition_code: Num,
+        ivr_option_pressed: Pass => ": string | null",
     }
 }
 
 crate::record! {
     /// `{url}` of the call's audio.
     pub struct Recording {
-        url: Pass,
+        url: Pass => ": string",
     }
 }
 

@@ -14,15 +14,15 @@ crate::record! {
     /// `{phone, contact_name, first_name, last_name, email, company, city, country_code,
     /// created_by, created_at}`.
     pub struct Contact {
-        phone: Pass,
-        contact_name: Pass,
-        first_name: Pass,
-        last_name: Pass,
-        email: Pass,
-        company: Pass,
-        city: Pass,
-        country_code: Pass,
-        created_by: Pass,
+        phone: Pass => ": Phone",
+        contact_name: Pass => ": string | null",
+        first_name: Pass => ": string | null",
+        last_name: Pass => ": string | null",
+        email: Pass => ": string | null",
+        company: Pass => ": string | null",
+        city: Pass => ": string | null",
+        country_code: Pass => ": string | null",
+        created_by: Pass => ": string | null",
         created_at: Time,
     }
 }

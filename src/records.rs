@@ -10,23 +10,61 @@ use serde_json::Value;
 use crate::loose::Page;
 use crate::request::{Decode, Output};
 
-/// Declares a record: each field is `name: kind` with kind one of `bool`, `num`, `time`, `id`
-/// (normalised) or `pass` (kept as sent); fields not declared pass through in `extra`.
+/// Declares a record: each field is `name: Kind` with Kind one of `Bool`, `Num`, `Time`, `Id`
+/// (normalised, see `loose.rs`) or `Pass` (kept as sent), optionally `=> ": TS type"` (or
+/// `"?: TS type"` for a field that may be absent); fields not declared pass through in `extra`.
+/// The same declaration gives the record's TypeScript interface (`TS`), which the build writes
+/// into `index.d.ts`: the Rust type is the one source of the TypeScript type.
 #[macro_export]
 macro_rules! record {
-    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident: $kind:ident),* $(,)? }) => {
-        $(#[$m])*
+    ($(#[doc = $doc:literal])* pub struct $name:ident { $($(#[doc = $fdoc:literal])* $field:ident: $kind:ident $(=> $ts:literal)?),* $(,)? }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
         pub struct $name {
             $(
-                $(#[$fm])*
+                $(#[doc = $fdoc])*
                 #[serde(default, deserialize_with = "crate::loose::some", skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$crate::loose::$kind>,
             )*
             #[serde(flatten)]
             pub extra: $crate::loose::Extra,
         }
+
+        impl $name {
+            /// This record's TypeScript interface.
+            pub const TS: &'static str = concat!(
+                "/**", $($doc, "\n *",)* "/\n",
+                "export interface ", stringify!($name), " {\n",
+                $(
+                    $("  /**", $fdoc, " */\n",)*
+                    "  ", stringify!($field), $crate::record!(@ts $kind $($ts)?), ";\n",
+                )*
+                "  [field: string]: unknown;\n}\n"
+            );
+        }
     };
+    (@ts $kind:ident $ts:literal) => { $ts };
+    (@ts Bool) => { ": boolean | null" };
+    (@ts Num) => { ": number | null" };
+    (@ts Time) => { ": Timestamp | null" };
+    (@ts Id) => { ": string" };
+    (@ts Pass) => { ": unknown" };
+}
+
+/// The TypeScript interfaces of every record, for `index.d.ts` (`examples/typescript.rs`).
+pub fn typescript() -> String {
+    use crate::{agents, calls, contacts, sms, voicemails, webhooks};
+    [
+        agents::Agent::TS,
+        contacts::Contact::TS,
+        sms::Sms::TS,
+        sms::SmsSent::TS,
+        voicemails::Voicemail::TS,
+        calls::CallRecord::TS,
+        calls::Recording::TS,
+        webhooks::Webhook::TS,
+    ]
+    .join("\n")
 }
 
 /// Which record a response holds.

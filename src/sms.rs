@@ -14,6 +14,11 @@ crate::record! {
     /// `{id, from, to, text, direction, agent, created_at}`.
     pub struct Sms {
         id: Id,
+        from: Pass => ": Phone",
+        to: Pass => ": Phone",
+        text: Pass => ": string",
+        direction: Pass => ": \"inbound\" | \"outbound\"",
+        agent: Pass => ": string | null",
         created_at: Time,
     }
 }
@@ -21,9 +26,9 @@ crate::record! {
 crate::record! {
     /// `{success, id, segments}` as `/sms/send` answers.
     pub struct SmsSent {
-        success: Bool,
+        success: Bool => ": boolean",
         id: Id,
-        segments: Num,
+        segments: Num => ": number",
     }
 }
 

@@ -13,8 +13,14 @@ crate::record! {
     pub struct Voicemail {
         id: Id,
         callid: Id,
+        from: Pass => ": Phone | null",
+        to: Pass => ": Phone | null",
+        agent: Pass => ": string | null",
         duration: Num,
         created_at: Time,
+        transcription: Pass => "?: string | null",
+        /// The recording's URL (present on `voicemails.get`).
+        url: Pass => "?: string",
     }
 }
 

@@ -13,8 +13,8 @@ crate::record! {
     /// `{id, event, hook_url, created_at}`.
     pub struct Webhook {
         id: Id,
-        event: Pass,
-        hook_url: Pass,
+        event: Pass => ": WebhookEventName",
+        hook_url: Pass => ": string",
         created_at: Time,
     }
 }
