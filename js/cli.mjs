@@ -302,14 +302,19 @@ async function exportContacts(ctx) {
 function ask(question, signal) {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
+    let settled = false;
+    // Settles once: closing the interface emits "close" synchronously, which calls done again.
     const done = (answer) => {
+      if (settled) return;
+      settled = true;
+      resolve(answer);
       signal.removeEventListener("abort", onAbort);
       rl.close();
-      resolve(answer);
     };
     const onAbort = () => done(null);
     signal.addEventListener("abort", onAbort);
-    rl.on("SIGINT", () => done(null));
+    // In raw mode Ctrl-C reaches readline as a key, not as a signal to the process.
+    rl.on("SIGINT", () => done("\x03"));
     rl.on("close", () => done(null));
     rl.question(question, (a) => done(a));
   });
@@ -325,6 +330,7 @@ async function smsSend(ctx) {
   if (values.agent !== undefined) input.agent = values.agent;
   if (!values.yes && process.stdin.isTTY && process.stderr.isTTY) {
     const answer = await ask(`Send ${s.segments == 1 ? "this text" : `these ${s.segments} segments`} to ${values.to} from ${values.from}? [y/N] `, ctx.signal);
+    if (answer == "\x03") throw new CliError("interrupted: not sent", 130);
     if (answer == null) throw ctx.signal.reason ?? new CliError("not sent", 1);
     if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not sent", 1);
   }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { COMMANDS, KEY, clearFaults, control, fault, journal, mock, ok, okJson, okLines, simulate, toky } from "./helpers.mjs";
+import { CLI, COMMANDS, KEY, clearFaults, control, fault, journal, mock, ok, okJson, okLines, root, simulate, toky } from "./helpers.mjs";
 
 const api = async (path) => {
   const r = await fetch(mock + "/v1" + path, { headers: { "x-toky-key": KEY } });
@@ -279,5 +279,51 @@ describe("exit codes by error kind, one line each", () => {
   test("a base URL from --base-url wins over TOKY_BASE_URL", async () => {
     const r = await okJson(["agents", "list", "--limit", "1", "--json", "--base-url", mock + "/v1"], { base: "http://127.0.0.1:9" });
     assert.equal(r.length, 1);
+  });
+});
+
+describe("on a terminal (a pseudo-terminal from Python's pty module)", () => {
+  const pty = (args, { answer, expect = "\\[y/N\\] " } = {}) => {
+    const pre = answer === undefined ? [] : ["--expect", expect, "--answer", answer];
+    return toky([...pre, "--", process.execPath, CLI, ...args], { command: ["python3", [join(root, "tests/cli/pty_run.py")]] });
+  };
+  const send = ["sms", "send", "--from", "+13055550100", "--to", "+15557654321", "--text", "Are you there?"];
+  const sends = async () => (await journal()).filter((j) => j.path == "/v1/sms/send").length;
+
+  test("sms send asks first; 'n' sends nothing (exit 1)", async () => {
+    await control("DELETE", "/__mock/journal");
+    const r = await pty(send, { answer: "n" });
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /1 segment \(GSM-7, 14 characters/);
+    assert.match(r.stdout, /Send this text to \+15557654321 from \+13055550100\? \[y\/N\] /);
+    assert.match(r.stdout, /toky: not sent/);
+    assert.equal(await sends(), 0);
+  });
+  test("sms send asks first; 'y' sends it once", async () => {
+    await control("DELETE", "/__mock/journal");
+    const r = await pty(send, { answer: "y" });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /^success\s+true\r?$/m);
+    assert.equal(await sends(), 1);
+  });
+  test("sms send: Ctrl-C at the question sends nothing (exit 130)", async () => {
+    await control("DELETE", "/__mock/journal");
+    const r = await pty(send, { answer: "\x03" });
+    assert.equal(r.code, 130, r.stdout);
+    assert.match(r.stdout, /toky: interrupted: not sent/);
+    assert.equal(await sends(), 0);
+  });
+  test("--yes does not ask", async () => {
+    await control("DELETE", "/__mock/journal");
+    const r = await pty([...send, "--yes"]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.doesNotMatch(r.stdout, /\[y\/N\]/);
+    assert.equal(await sends(), 1);
+  });
+  test("contacts export shows progress on a terminal, rewritten in place", async () => {
+    const out = join(tmp, "tty.csv");
+    const r = await pty(["contacts", "export", "--out", out, "--page-size", "100"]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /\r\x1b\[K\d+ contacts, \d+ pages?, [\d,]+\/s: done in [\d.]+s, written to /);
   });
 });
