@@ -36,7 +36,7 @@ class CliError extends Error {
   }
 }
 
-let secret = ""; // the API key in use, for redact()
+let secret = process.env.TOKY_API_KEY?.trim() ?? ""; // the API key in use, for redact()
 /** Replaces the API key wherever it would be printed. */
 const redact = (s) => (secret.length >= 4 ? String(s).split(secret).join("***") : String(s));
 const oneLine = (s) => String(s).replace(/\s*[\r\n]+\s*/g, " ").trim();
@@ -751,6 +751,7 @@ function splitCommand(argv) {
 
 function readKey(values) {
   if (values["api-key"] !== undefined) {
+    secret = values["api-key"];
     say("toky: warning: --api-key puts the key in your shell history and the process list; use TOKY_API_KEY or --api-key-file");
     return values["api-key"];
   }
@@ -796,6 +797,7 @@ async function main(argv, signal) {
     throw new UsageError(String(e.message).split(/\.\s/)[0].replace(/\.$/, ""), name);
   }
   const { values, positionals } = parsed;
+  if (values["api-key"]) secret = values["api-key"];
   if (values.help) return void process.stdout.write(command.sub ? groupHelp(name) : commandHelp(name, command));
   const want = command.args ?? [];
   if (positionals.length < want.length) throw new UsageError(`missing ${want.slice(positionals.length).join(" ")}`, name);

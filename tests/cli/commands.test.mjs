@@ -327,3 +327,20 @@ describe("on a terminal (a pseudo-terminal from Python's pty module)", () => {
     assert.match(r.stdout, /\r\x1b\[K\d+ contacts, \d+ pages?, [\d,]+\/s: done in [\d.]+s, written to /);
   });
 });
+
+describe("the key is never printed, even when it is misplaced", () => {
+  test("as the value of another flag, from the environment", async () => {
+    const r = await toky(["contacts", "list", "--limit", KEY]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /got '\*\*\*'/);
+  });
+  test("as the value of another flag, with --api-key", async () => {
+    const r = await toky(["agents", "list", "--api-key", "sekrit-key-123", "--limit", "sekrit-key-123"], { key: null, check: "sekrit-key-123" });
+    assert.equal(r.code, 2);
+  });
+  test("as an unknown command", async () => {
+    const r = await toky([KEY]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command '\*\*\*'/);
+  });
+});

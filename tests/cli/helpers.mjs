@@ -57,11 +57,11 @@ export function assertNoKey(secret, ...texts) {
 
 /**
  * Starts `toky ARGS...`: Node by default, Deno with runtime "deno". Environment: TOKY_API_KEY =
- * `key` (none if null), TOKY_BASE_URL = `base` + "/v1". Returns the child with `stdout`/`stderr`
+ * `key` (none if null), TOKY_BASE_URL = `base` + "/v1"; `check` (default: the key) must not be printed. Returns the child with `stdout`/`stderr`
  * accumulating as strings, `lines(n)` (resolves with the first n stdout lines) and `done`
  * (resolves with { code, signal, stdout, stderr } after the key check).
  */
-export function start(args, { key = KEY, base = mock, env = {}, input, cwd, runtime = "node", command } = {}) {
+export function start(args, { key = KEY, check = key, base = mock, env = {}, input, cwd, runtime = "node", command } = {}) {
   const e = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", ...env };
   delete e.TOKY_API_KEY;
   delete e.TOKY_BASE_URL;
@@ -99,7 +99,7 @@ export function start(args, { key = KEY, base = mock, env = {}, input, cwd, runt
   child.lines = (n, ms) =>
     child.waitFor(`${n} lines of output`, (c) => c.out.split("\n").length > n, ms).then((c) => c.out.split("\n").slice(0, n));
   child.done = exited.then(({ code, signal }) => {
-    assertNoKey(key, child.out, child.err);
+    assertNoKey(check, child.out, child.err);
     return { code, signal, stdout: child.out, stderr: child.err };
   });
   return child;
