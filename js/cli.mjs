@@ -64,12 +64,17 @@ class Sink {
     this.stream = stream;
     this.buf = "";
     this.redacting = redacting;
+    // A write error (disk full, ...) surfaces at the next write or flush, not as a crash that
+    // would skip the caller's clean-up.
+    stream.on("error", (e) => (this.error ??= e));
   }
   async write(s) {
+    if (this.error) throw this.error;
     this.buf += s;
     if (this.buf.length >= 1 << 16) await this.flush();
   }
   async flush() {
+    if (this.error) throw this.error;
     if (!this.buf) return;
     const b = this.redacting ? redact(this.buf) : this.buf;
     this.buf = "";
@@ -226,8 +231,8 @@ async function exportContacts(ctx) {
   const { values } = ctx;
   const format = values.format ?? (ctx.mode == "table" ? "csv" : ctx.mode);
   if (!["csv", "json", "ndjson"].includes(format)) throw new UsageError(`--format: expected csv, json or ndjson, got '${format}'`, ctx.name);
-  const pageSize = integer(ctx, "page-size", 1, 500) ?? 500;
   const max = integer(ctx, "max", 1, 1e12);
+  const pageSize = integer(ctx, "page-size", 1, 500) ?? Math.min(500, max ?? 500);
   if (values.progress && values["no-progress"]) throw new UsageError("--progress and --no-progress cannot be used together", ctx.name);
   const progress = new Progress(values.progress || (!values["no-progress"] && !!process.stderr.isTTY), "contacts");
   const toky = ctx.client();
@@ -239,7 +244,11 @@ async function exportContacts(ctx) {
   let stream = process.stdout;
   if (temp) {
     stream = createWriteStream(temp, { flags: "wx" });
-    await once(stream, "open");
+    try {
+      await once(stream, "open");
+    } catch (e) {
+      throw new CliError(`cannot write ${target}: ${e.code ?? e.message}`, 1);
+    }
   }
   const out = new Sink(stream, { redacting: false });
   let rows = 0, pages = 0, columns = null;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, COMMANDS, KEY, clearFaults, control, fault, journal, mock, ok, okJson, okLines, root, simulate, toky } from "./helpers.mjs";
+import { CLI, COMMANDS, KEY, big, bigKey, clearFaults, control, fault, journal, mock, ok, okJson, okLines, root, simulate, start, toky } from "./helpers.mjs";
 
 const api = async (path) => {
   const r = await fetch(mock + "/v1" + path, { headers: { "x-toky-key": KEY } });
@@ -342,5 +342,22 @@ describe("the key is never printed, even when it is misplaced", () => {
     const r = await toky([KEY]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown command '\*\*\*'/);
+  });
+});
+
+describe("output problems", () => {
+  test("export to a folder that does not exist: exit 1, naming the file", async () => {
+    const r = await toky(["contacts", "export", "--out", join(tmp, "missing", "x.csv")]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^toky: cannot write .*missing\/x\.csv: ENOENT$/m);
+  });
+  test("a reader that goes away (| head): exit 0, quietly", async () => {
+    // 10,000 contacts (3 MB): still writing when the reader leaves.
+    const child = start(["contacts", "export", "--format", "ndjson"], { key: bigKey, base: big });
+    await child.lines(1);
+    child.stdout.destroy();
+    const r = await child.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
   });
 });
