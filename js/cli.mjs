@@ -688,7 +688,7 @@ function topHelp() {
   const w = lines.reduce((m, [a]) => Math.max(m, a.length), 0);
   return `toky ${version()}: the Toky API from a terminal (agents, contacts, texts, voicemails, calls, webhooks)
 
-Usage: toky COMMAND [options]        toky COMMAND --help for its options and an example
+Usage: toky COMMAND [options]        toky COMMAND --help (or toky help COMMAND): its options and an example
 
 Commands:
 ${lines.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`).join("\n")}
@@ -780,6 +780,8 @@ async function main(argv, signal) {
     process.stderr.write(topHelp());
     throw new UsageError(rest.length ? `unknown option '${rest[0]}'` : "missing command");
   }
+  // `toky help contacts export` is `toky contacts export --help`.
+  if (words[0] == "help") return main([...argv.filter((a) => a != "help"), "--help"], signal);
   const group = COMMANDS[words[0]];
   if (!group) throw new UsageError(`unknown command '${words[0]}'`);
   let name = words[0], command = group;

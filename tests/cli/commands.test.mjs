@@ -37,6 +37,10 @@ describe("help", () => {
       const { stdout } = await ok([g, "--help"], { key: null });
       for (const c of COMMANDS.filter((c) => c.startsWith(g + " "))) assert.match(stdout, new RegExp(`^  ${c.split(" ")[1]}\\b`, "m"));
     });
+  test("toky help COMMAND is toky COMMAND --help", async () => {
+    assert.equal((await ok(["help", "contacts", "export"], { key: null })).stdout, (await ok(["contacts", "export", "--help"], { key: null })).stdout);
+    assert.match((await ok(["help"], { key: null })).stdout, /^toky \d/);
+  });
   test("--version prints the package's version", async () => {
     const { stdout } = await ok(["--version"], { key: null });
     assert.match(stdout, /^\d+\.\d+\.\d+\n$/);
