@@ -337,13 +337,13 @@ async function smsSend(ctx) {
   say(`${s.segments} segment${s.segments == 1 ? "" : "s"} (${s.encoding}, ${s.characters} characters, ${s.remaining} left in the last segment)`);
   const input = { from: values.from, to: values.to, text };
   if (values.agent !== undefined) input.agent = values.agent;
+  const toky = ctx.client(); // a missing key is reported before the question, not after
   if (!values.yes && process.stdin.isTTY && process.stderr.isTTY) {
     const answer = await ask(`Send ${s.segments == 1 ? "this text" : `these ${s.segments} segments`} to ${values.to} from ${values.from}? [y/N] `, ctx.signal);
     if (answer == "\x03") throw new CliError("interrupted: not sent", 130);
     if (answer == null) throw ctx.signal.reason ?? new CliError("not sent", 1);
     if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not sent", 1);
   }
-  const toky = ctx.client();
   try {
     await emitOne(ctx, await toky.sms.send(input, { signal: ctx.signal }));
   } catch (e) {
@@ -403,11 +403,13 @@ async function watch(ctx, resource) {
     }
   };
   // The starting point is known after the watcher's first poll, before any record: saving it
-  // then means a restart misses nothing that arrived in between.
-  const timer = file ? setInterval(save, 200) : null;
+  // then means a restart misses nothing that arrived in between. Only until the first record:
+  // from then on the cursor is saved once each record is out, never while it is being written.
+  let timer = file ? setInterval(save, 200) : null;
   const out = new Sink(process.stdout);
   try {
     for await (const r of w) {
+      if (timer) timer = clearInterval(timer);
       await out.write(ctx.mode == "ndjson" ? JSON.stringify(r) + "\n" : WATCH_LINE[resource](r).map((v) => cell(v, 80)).join("  ") + "\n");
       await out.flush();
       save(); // after the record is out: a crash in between repeats it rather than losing it
