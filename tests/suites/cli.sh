@@ -3,8 +3,8 @@
 # tests/cli/*.test.mjs with node:test, running pkg/cli.mjs against the suite's toky-mock
 # ($TOKY_MOCK_URL, from tests/run.sh) and against a second toky-mock started here with 10,000
 # contacts and a key of its own (127.0.0.1, port 0; stopped on exit). Needs pkg/ built
-# (bash scripts/build.sh), `make setup`'s node_modules (Deno) and python3 (the CSV reader the
-# export test checks our CSV with).
+# (bash scripts/build.sh), `make setup`'s node_modules (Deno) and python3 (its csv module reads
+# our CSV back; its pty module gives the command a terminal for the sms send question).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -z "${TOKY_MOCK_URL:-}" ]; then
@@ -12,6 +12,7 @@ if [ -z "${TOKY_MOCK_URL:-}" ]; then
   exit 1
 fi
 [ -f pkg/cli.mjs ] && [ -f pkg/toky_wasm_bg.wasm ] || { echo "pkg/ is not built: run bash scripts/build.sh" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "cli suite: python3 is needed (an independent CSV reader, and a pseudo-terminal)" >&2; exit 1; }
 [ -x target/release/toky-mock ] || cargo build --release --quiet -p toky-mock
 
 log=$(mktemp)
