@@ -29,6 +29,8 @@ writeFileSync(pkg("glue.cjs"), min(nodeGlue, "cjs"));
 createRequire(import.meta.url)(fileURLToPath(pkg("glue.cjs")));
 
 for (const f of ["node.js", "node.cjs", "browser.js", "workerd.js"]) copyFileSync(p("js/" + f), pkg(f));
+// The `toky` command line (bin, and "./cli" for Deno): plain readable ESM over node.js.
+for (const f of ["cli.mjs", "cli.d.ts"]) copyFileSync(p("js/" + f), pkg(f));
 
 // The skin has no imports, so CommonJS is the same code with its exports collected.
 const skin = readFileSync(p("js/skin.js"), "utf8");

@@ -1,0 +1,879 @@
+#!/usr/bin/env node
+// toky: the command-line tool of toky-wasm, over the package's public client (Toky, TokyError,
+// smsSegments) and nothing else. Node >= 18 (`npx toky-wasm ...`, `toky ...` once installed) and
+// Deno 2 (`deno run -A npm:toky-wasm/cli ...`). Arguments are parsed with node:util's parseArgs;
+// no runtime dependency. `toky --help` lists the commands; every command has its own --help.
+//
+// Configuration: TOKY_API_KEY (or --api-key-file FILE), TOKY_BASE_URL (or --base-url). The key is
+// never printed: every line this tool writes to stderr, and every non-export output, passes through
+// redact(). Exit codes: 0 ok, 1 other API errors, 2 usage, 3 validation, 4 auth/permission,
+// 5 not_found, 6 network/timeout, 130/143 interrupted by SIGINT/SIGTERM.
+import { parseArgs } from "node:util";
+import { once } from "node:events";
+import { closeSync, createWriteStream, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { Toky, TokyError, smsSegments } from "./node.js";
+
+// ---------------------------------------------------------------------------------------------
+// Errors and exit codes
+
+const EXIT = { usage: 2, validation: 3, auth: 4, permission: 4, not_found: 5, network: 6, timeout: 6 };
+const exitFor = (kind) => EXIT[kind] ?? 1;
+
+/** A bad command line: exit 2, with a hint to the command's --help. */
+class UsageError extends Error {
+  constructor(message, command) {
+    super(message);
+    this.command = command;
+  }
+}
+/** A failure of this tool itself that maps to an exit code (e.g. no API key: 4). */
+class CliError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+let secret = process.env.TOKY_API_KEY?.trim() ?? ""; // the API key in use, for redact()
+/** Replaces the API key wherever it would be printed. */
+const redact = (s) => (secret.length >= 4 ? String(s).split(secret).join("***") : String(s));
+const oneLine = (s) => String(s).replace(/\s*[\r\n]+\s*/g, " ").trim();
+const say = (s) => process.stderr.write(redact(s) + "\n");
+
+/** One line naming the problem: kind, HTTP status, field, message. */
+function describe(e) {
+  if (e instanceof TokyError) {
+    let head = e.kind;
+    if (e.status != null) head += " " + e.status;
+    if (e.field) head += " (field " + e.field + ")";
+    return head + ": " + oneLine(e.message);
+  }
+  return oneLine(e && e.message ? e.message : e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: a table on a terminal, --json (one document), --ndjson (one record per line)
+
+const stdoutTTY = !!process.stdout.isTTY;
+
+/** Buffered writes that honour back-pressure (a slow pipe or disk holds the producer). */
+class Sink {
+  constructor(stream, { redacting = true } = {}) {
+    this.stream = stream;
+    this.buf = "";
+    this.redacting = redacting;
+    // A write error (disk full, ...) surfaces at the next write or flush, not as a crash that
+    // would skip the caller's clean-up.
+    stream.on("error", (e) => (this.error ??= e));
+  }
+  async write(s) {
+    if (this.error) throw this.error;
+    this.buf += s;
+    if (this.buf.length >= 1 << 16) await this.flush();
+  }
+  async flush() {
+    if (this.error) throw this.error;
+    if (!this.buf) return;
+    const b = this.redacting ? redact(this.buf) : this.buf;
+    this.buf = "";
+    if (!this.stream.write(b)) await once(this.stream, "drain");
+  }
+}
+
+const COLUMNS = {
+  agents: ["email", "fullname", "is_admin", "phone_number", "last_connection"],
+  contacts: ["phone", "contact_name", "email", "company", "city", "country_code", "created_at"],
+  sms: ["id", "created_at", "direction", "from", "to", "agent", "text"],
+  voicemails: ["id", "created_at", "from", "to", "agent", "duration"],
+  calls: ["callid", "init_dt", "direction", "from", "to_number", "duration", "disposition_code", "agent_id"],
+  webhooks: ["id", "event", "hook_url", "created_at"],
+};
+
+function cell(v, width = 60) {
+  let s = v == null ? "" : typeof v == "object" ? JSON.stringify(v) : String(v);
+  s = s.replace(/[\r\n\t]+/g, " ");
+  return stdoutTTY && s.length > width ? s.slice(0, width - 1) + "…" : s;
+}
+
+function table(rows, columns) {
+  const cells = [columns, ...rows.map((r) => columns.map((c) => cell(r[c])))];
+  const widths = columns.map((_, i) => cells.reduce((w, row) => Math.max(w, row[i].length), 0));
+  return cells.map((row) => row.map((v, i) => (i == row.length - 1 ? v : v.padEnd(widths[i]))).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+function detail(record) {
+  const keys = Object.keys(record);
+  const w = keys.reduce((m, k) => Math.max(m, k.length), 0);
+  return keys.map((k) => `${k.padEnd(w)}  ${cell(record[k], 200)}`).join("\n") + "\n";
+}
+
+/** Prints one record (or result object) in the chosen mode. */
+async function emitOne(ctx, record) {
+  const out = new Sink(process.stdout);
+  if (ctx.mode == "json") await out.write(JSON.stringify(record, null, 2) + "\n");
+  else if (ctx.mode == "ndjson") await out.write(JSON.stringify(record) + "\n");
+  else await out.write(detail(record));
+  await out.flush();
+}
+
+/** Prints records from an async iterable: streamed for --json/--ndjson, a table otherwise. */
+async function emitList(ctx, records, columns) {
+  const out = new Sink(process.stdout);
+  if (ctx.mode == "table") {
+    const rows = [];
+    for await (const r of records) rows.push(r);
+    if (rows.length) await out.write(table(rows, columns));
+    else if (process.stderr.isTTY) say("(none)");
+  } else if (ctx.mode == "ndjson") {
+    for await (const r of records) await out.write(JSON.stringify(r) + "\n");
+  } else {
+    let n = 0;
+    await out.write("[");
+    for await (const r of records) await out.write((n++ ? ",\n  " : "\n  ") + JSON.stringify(r));
+    await out.write(n ? "\n]\n" : "]\n");
+  }
+  await out.flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Option helpers
+
+function integer(ctx, name, min, max) {
+  const v = ctx.values[name];
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new UsageError(`--${name}: expected a whole number from ${min} to ${max}, got '${v}'`, ctx.name);
+  return Number(v);
+}
+
+/** "10s", "500ms", "2m" or plain milliseconds. */
+function duration(ctx, name) {
+  const v = ctx.values[name];
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new UsageError(`--${name}: expected a duration like 500ms, 10s or 2m, got '${v}'`, ctx.name);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[m[2] ?? "ms"]);
+}
+
+function readStdin() {
+  return readFileSync(0, "utf8");
+}
+
+/** --limit/--offset/--all for list commands, turned into an iterate() query. */
+function paging(ctx) {
+  const limit = integer(ctx, "limit", 1, 1e9);
+  const offset = integer(ctx, "offset", 0, 1e9);
+  if (ctx.values.all && limit !== undefined) throw new UsageError("--all and --limit cannot be used together", ctx.name);
+  const max = ctx.values.all ? Infinity : limit ?? 50;
+  const q = { pageSize: Math.min(max, 500), signal: ctx.signal };
+  if (max !== Infinity) q.max = max;
+  if (offset) q.offset = offset;
+  return q;
+}
+
+const PAGING = {
+  limit: { type: "string", help: ["--limit N", "at most N records (default 50), fetched in pages of up to 500"] },
+  offset: { type: "string", help: ["--offset N", "skip the first N records"] },
+  all: { type: "boolean", help: ["--all", "every record, page by page"] },
+};
+const DATES = {
+  since: { type: "string", help: ["--since DATE", "created at or after DATE (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS UTC, or ISO-8601)"] },
+  until: { type: "string", help: ["--until DATE", "created at or before DATE (a bare date includes that whole day)"] },
+};
+
+// ---------------------------------------------------------------------------------------------
+// contacts export: streamed page by page to --out (via a temporary file renamed at the end) or
+// stdout, in CSV, a JSON array or NDJSON. Memory holds one page.
+
+const CONTACT_FIELDS = ["phone", "contact_name", "first_name", "last_name", "email", "company", "city", "country_code", "created_by", "created_at"];
+
+/** RFC 4180: fields with a comma, quote, CR or LF (or edge spaces) are quoted, quotes doubled. */
+function csvField(v) {
+  const s = v == null ? "" : typeof v == "object" ? JSON.stringify(v) : String(v);
+  return /[",\r\n]|^\s|\s$/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+class Progress {
+  constructor(enabled, what) {
+    this.enabled = enabled;
+    this.what = what;
+    this.tty = !!process.stderr.isTTY;
+    this.t0 = Date.now();
+    this.last = 0;
+  }
+  line(rows, pages) {
+    const s = (Date.now() - this.t0) / 1000;
+    const rate = s > 0 ? Math.round(rows / s) : 0;
+    return `${rows.toLocaleString("en-US")} ${this.what}, ${pages} page${pages == 1 ? "" : "s"}, ${rate.toLocaleString("en-US")}/s`;
+  }
+  /** After each page: on a terminal one line rewritten at most 10 times a second, else a line. */
+  page(rows, pages) {
+    if (!this.enabled) return;
+    if (!this.tty) return void process.stderr.write(this.line(rows, pages) + "\n");
+    const now = Date.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    process.stderr.write("\r\x1b[K" + this.line(rows, pages));
+  }
+  end(rows, pages, where) {
+    if (!this.enabled) return;
+    const s = ((Date.now() - this.t0) / 1000).toFixed(1);
+    process.stderr.write((this.tty ? "\r\x1b[K" : "") + `${this.line(rows, pages)}: done in ${s}s${where ? ", written to " + where : ""}\n`);
+  }
+  stop() {
+    if (this.enabled && this.tty && this.last) process.stderr.write("\n");
+  }
+}
+
+async function exportContacts(ctx) {
+  const { values } = ctx;
+  const format = values.format ?? (ctx.mode == "table" ? "csv" : ctx.mode);
+  if (!["csv", "json", "ndjson"].includes(format)) throw new UsageError(`--format: expected csv, json or ndjson, got '${format}'`, ctx.name);
+  const max = integer(ctx, "max", 1, 1e12);
+  const pageSize = integer(ctx, "page-size", 1, 500) ?? Math.min(500, max ?? 500);
+  if (values.progress && values["no-progress"]) throw new UsageError("--progress and --no-progress cannot be used together", ctx.name);
+  const progress = new Progress(values.progress || (!values["no-progress"] && !!process.stderr.isTTY), "contacts");
+  const toky = ctx.client();
+
+  // --out FILE: written to a temporary name beside FILE (same file system, so the rename is
+  // atomic) and renamed only once complete; FILE is never half-written.
+  const target = values.out && values.out != "-" ? values.out : null;
+  const temp = target && join(dirname(target), `.${basename(target)}.${process.pid}.toky-tmp`);
+  let stream = process.stdout;
+  if (temp) {
+    stream = createWriteStream(temp, { flags: "wx" });
+    try {
+      await once(stream, "open");
+    } catch (e) {
+      throw new CliError(`cannot write ${target}: ${e.code ?? e.message}`, 1);
+    }
+  }
+  const out = new Sink(stream, { redacting: false });
+  let rows = 0, pages = 0, columns = null;
+  const header = (first) => {
+    const extra = Object.keys(first).filter((k) => !CONTACT_FIELDS.includes(k));
+    columns = [...CONTACT_FIELDS, ...extra];
+    return columns.join(",") + "\r\n";
+  };
+  try {
+    const q = { pageSize, signal: ctx.signal };
+    if (max) q.max = max;
+    if (format == "json") await out.write("[");
+    for await (const c of toky.contacts.iterate(q)) {
+      if (format == "csv") {
+        let line = rows ? "" : header(c);
+        for (let i = 0; i < columns.length; i++) line += (i ? "," : "") + csvField(c[columns[i]]);
+        await out.write(line + "\r\n");
+      } else if (format == "json") await out.write((rows ? ",\n" : "\n") + JSON.stringify(c));
+      else await out.write(JSON.stringify(c) + "\n");
+      // The iterator fetches the next page only when asked for the record after a full page:
+      // flush what this page produced first, so memory holds one page.
+      if (++rows % pageSize == 0) {
+        await out.flush();
+        progress.page(rows, ++pages);
+      }
+    }
+    if (rows % pageSize) progress.page(rows, ++pages);
+    if (format == "csv" && !rows) await out.write(CONTACT_FIELDS.join(",") + "\r\n");
+    if (format == "json") await out.write(rows ? "\n]\n" : "]\n");
+    await out.flush();
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (temp) {
+      stream.end();
+      await once(stream, "finish");
+      // Durable before it takes FILE's place.
+      const fd = openSync(temp, "r");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, target);
+    }
+  } catch (e) {
+    progress.stop();
+    if (temp) {
+      stream.destroy();
+      try {
+        unlinkSync(temp);
+      } catch {}
+    }
+    throw e;
+  }
+  progress.end(rows, pages, target);
+}
+
+// ---------------------------------------------------------------------------------------------
+// sms send: the segment count, a confirmation on a terminal, one attempt only.
+
+function ask(question, signal) {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    let settled = false;
+    // Settles once: closing the interface emits "close" synchronously, which calls done again.
+    const done = (answer) => {
+      if (settled) return;
+      settled = true;
+      resolve(answer);
+      signal.removeEventListener("abort", onAbort);
+      rl.close();
+    };
+    const onAbort = () => done(null);
+    signal.addEventListener("abort", onAbort);
+    // In raw mode Ctrl-C reaches readline as a key, not as a signal to the process.
+    rl.on("SIGINT", () => done("\x03"));
+    rl.on("close", () => done(null));
+    rl.question(question, (a) => done(a));
+  });
+}
+
+async function smsSend(ctx) {
+  const { values } = ctx;
+  for (const k of ["from", "to", "text"]) if (values[k] === undefined) throw new UsageError(`--${k} is required`, ctx.name);
+  const text = values.text == "-" ? readStdin().replace(/\r?\n$/, "") : values.text;
+  const s = smsSegments(text);
+  say(`${s.segments} segment${s.segments == 1 ? "" : "s"} (${s.encoding}, ${s.characters} characters, ${s.remaining} left in the last segment)`);
+  const input = { from: values.from, to: values.to, text };
+  if (values.agent !== undefined) input.agent = values.agent;
+  const toky = ctx.client(); // a missing key is reported before the question, not after
+  if (!values.yes && process.stdin.isTTY && process.stderr.isTTY) {
+    const answer = await ask(`Send ${s.segments == 1 ? "this text" : `these ${s.segments} segments`} to ${values.to} from ${values.from}? [y/N] `, ctx.signal);
+    if (answer == "\x03") throw new CliError("interrupted: not sent", 130);
+    if (answer == null) throw ctx.signal.reason ?? new CliError("not sent", 1);
+    if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not sent", 1);
+  }
+  try {
+    await emitOne(ctx, await toky.sms.send(input, { signal: ctx.signal }));
+  } catch (e) {
+    // The client never re-sends a POST; neither does this tool. Say what that means.
+    if (e instanceof TokyError && ["network", "timeout", "aborted"].includes(e.kind))
+      e.message += " (not retried: the text may or may not have been sent; check `toky sms list`)";
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// watch: each new record once, oldest first; the cursor kept in --cursor-file.
+
+const WATCH_LINE = {
+  sms: (r) => [r.created_at, r.direction, `${r.from} -> ${r.to}`, r.text],
+  calls: (r) => [r.init_dt, r.direction, `${r.from} -> ${r.to_number}`, `${r.duration ?? "?"}s`, r.disposition_code, r.callid],
+  voicemails: (r) => [r.created_at, `${r.from} -> ${r.to}`, `${r.duration ?? "?"}s`, r.id, r.transcription ?? ""],
+};
+
+/** Replaces FILE atomically: a crash leaves the old cursor or the new one, never a torn one. */
+function writeAtomic(file, text) {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.toky-tmp`);
+  const fd = openSync(temp, "w");
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+}
+
+async function watch(ctx, resource) {
+  const { values } = ctx;
+  if (ctx.mode == "json") throw new UsageError("watch never ends, so it has no single JSON document: use --ndjson", ctx.name);
+  const intervalMs = duration(ctx, "interval") ?? 10_000;
+  if (intervalMs > 864e5) throw new UsageError("--interval: at most 24h", ctx.name);
+  const file = values["cursor-file"];
+  let cursor;
+  if (file) {
+    try {
+      cursor = readFileSync(file, "utf8").trim() || undefined;
+    } catch (e) {
+      if (e.code != "ENOENT") throw e;
+    }
+  }
+  const opts = { intervalMs, signal: ctx.signal };
+  if (cursor) opts.cursor = cursor;
+  else if (values.since !== undefined) opts.since = values.since;
+  const w = ctx.client()[resource].watch(opts);
+  let saved = cursor;
+  const save = () => {
+    const c = w.cursor;
+    if (file && c && c != saved) {
+      writeAtomic(file, c + "\n");
+      saved = c;
+    }
+  };
+  // The starting point is known after the watcher's first poll, before any record: saving it
+  // then means a restart misses nothing that arrived in between. Only until the first record:
+  // from then on the cursor is saved once each record is out, never while it is being written.
+  let timer = file ? setInterval(save, 200) : null;
+  const out = new Sink(process.stdout);
+  try {
+    for await (const r of w) {
+      if (timer) timer = clearInterval(timer);
+      await out.write(ctx.mode == "ndjson" ? JSON.stringify(r) + "\n" : WATCH_LINE[resource](r).map((v) => cell(v, 80)).join("  ") + "\n");
+      await out.flush();
+      save(); // after the record is out: a crash in between repeats it rather than losing it
+    }
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  save();
+}
+
+// ---------------------------------------------------------------------------------------------
+// request: the raw "Make an API call".
+
+async function rawRequest(ctx) {
+  const [method, path] = ctx.args;
+  const query = {};
+  for (const q of ctx.values.query ?? []) {
+    const i = q.indexOf("=");
+    if (i < 1) throw new UsageError(`--query: expected KEY=VALUE, got '${q}'`, ctx.name);
+    const k = q.slice(0, i), v = q.slice(i + 1);
+    query[k] = k in query ? [].concat(query[k], v) : v;
+  }
+  const headers = {};
+  for (const h of ctx.values.header ?? []) {
+    const i = h.indexOf(":");
+    if (i < 1) throw new UsageError(`--header: expected NAME:VALUE, got '${h}'`, ctx.name);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  const input = { method: method.toUpperCase(), path };
+  if (Object.keys(query).length) input.query = query;
+  if (Object.keys(headers).length) input.headers = headers;
+  const data = ctx.values.data;
+  if (data !== undefined) {
+    const text = data == "-" ? readStdin() : data.startsWith("@") ? readFileSync(data.slice(1), "utf8") : data;
+    try {
+      input.body = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--data: not valid JSON (${oneLine(e.message)})`, ctx.name);
+    }
+  }
+  const res = await ctx.client().request(input, { signal: ctx.signal });
+  if (ctx.mode == "table") {
+    const out = new Sink(process.stdout);
+    await out.write(typeof res.body == "string" ? res.body + (res.body.endsWith("\n") ? "" : "\n") : JSON.stringify(res.body, null, 2) + "\n");
+    await out.flush();
+  } else await emitOne(ctx, res);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The commands
+
+const list = (resource, what, extra = {}) => ({
+  summary: `list ${what}`,
+  options: { ...PAGING, ...extra },
+  async run(ctx) {
+    const q = paging(ctx);
+    for (const k of Object.keys(extra)) if (ctx.values[k] !== undefined) q[k] = ctx.values[k];
+    await emitList(ctx, ctx.client()[resource].iterate(q), COLUMNS[resource]);
+  },
+});
+
+const CONTACT_OPTIONS = {
+  "first-name": { type: "string", help: ["--first-name TEXT", ""] },
+  "last-name": { type: "string", help: ["--last-name TEXT", ""] },
+  email: { type: "string", help: ["--email EMAIL", ""] },
+  company: { type: "string", help: ["--company TEXT", ""] },
+  city: { type: "string", help: ["--city TEXT", ""] },
+};
+const fieldsOf = (values, names) => {
+  const o = {};
+  for (const n of names) if (values[n] !== undefined) o[n.replace(/-/g, "_")] = values[n];
+  return o;
+};
+
+const WATCH = (resource, what) => ({
+  summary: `print new ${what} as they arrive`,
+  description: `Polls for new ${what} and prints each one once, oldest first, until Ctrl-C (exit 0). With
+--cursor-file, the position is saved after each record (and as soon as the watch starts), and a
+restart resumes from it without gaps or repeats.`,
+  options: {
+    interval: { type: "string", help: ["--interval TIME", "time between polls: 500ms, 10s, 2m (default 10s)"] },
+    since: { type: "string", help: ["--since DATE", `also print the ${what} already there from DATE on (first run only)`] },
+    "cursor-file": { type: "string", help: ["--cursor-file FILE", "read the position from FILE at start, keep it there"] },
+  },
+  example: `toky watch ${resource} --ndjson --cursor-file ${resource}.cursor >> ${resource}.log`,
+  stopsOnSignal: true, // Ctrl-C is how a watch ends: exit 0
+  run: (ctx) => watch(ctx, resource),
+});
+
+const COMMANDS = {
+  agents: {
+    summary: "the account's agents",
+    sub: { list: { ...list("agents", "agents"), example: "toky agents list --json" } },
+  },
+  contacts: {
+    summary: "the contact directory",
+    sub: {
+      list: { ...list("contacts", "contacts"), example: "toky contacts list --limit 20" },
+      get: {
+        summary: "one contact by phone",
+        args: ["PHONE"],
+        example: "toky contacts get +15551234567",
+        run: async (ctx) => emitOne(ctx, await ctx.client().contacts.get(ctx.args[0], { signal: ctx.signal })),
+      },
+      create: {
+        summary: "add a contact",
+        args: ["PHONE"],
+        options: {
+          ...CONTACT_OPTIONS,
+          "country-code": { type: "string", help: ["--country-code CC", "ISO 3166 alpha-2, e.g. US (default: from the dialling code)"] },
+          "created-by": { type: "string", help: ["--created-by EMAIL", "the agent creating it"] },
+        },
+        example: 'toky contacts create +15557654321 --first-name Ada --last-name Lovelace',
+        async run(ctx) {
+          const input = { phone: ctx.args[0], ...fieldsOf(ctx.values, [...Object.keys(CONTACT_OPTIONS), "country-code", "created-by"]) };
+          await emitOne(ctx, await ctx.client().contacts.create(input, { signal: ctx.signal }));
+        },
+      },
+      update: {
+        summary: "change a contact's fields",
+        args: ["PHONE"],
+        options: {
+          ...CONTACT_OPTIONS,
+          clear: { type: "string", multiple: true, help: ["--clear FIELD", "empty a field (first_name, last_name, email, company, city); repeatable"] },
+        },
+        example: 'toky contacts update +15557654321 --company "Analytical Engines" --clear city',
+        async run(ctx) {
+          const patch = fieldsOf(ctx.values, Object.keys(CONTACT_OPTIONS));
+          for (const f of ctx.values.clear ?? []) patch[f.replace(/-/g, "_")] = null;
+          if (!Object.keys(patch).length) throw new UsageError("nothing to change: give at least one field option or --clear", ctx.name);
+          await emitOne(ctx, await ctx.client().contacts.update(ctx.args[0], patch, { signal: ctx.signal }));
+        },
+      },
+      export: {
+        summary: "every contact as CSV, JSON or NDJSON",
+        description: `Streams every contact page by page (memory holds one page) to --out FILE or stdout. FILE
+is written under a temporary name beside it and renamed when complete, so an interrupted or
+failed export never leaves a half-written FILE. Progress (rows, pages, rate) goes to stderr
+when stderr is a terminal. CSV is RFC 4180 (CRLF, quoted fields); its columns are the contact
+fields, then any other field the first contact has.`,
+        options: {
+          format: { type: "string", help: ["--format FORMAT", "csv (default), json (one array) or ndjson (--json, --ndjson also work)"] },
+          out: { type: "string", short: "o", help: ["--out FILE, -o FILE", "write to FILE (default: stdout)"] },
+          "page-size": { type: "string", help: ["--page-size N", "contacts per request, 1 to 500 (default 500)"] },
+          max: { type: "string", help: ["--max N", "stop after N contacts"] },
+          progress: { type: "boolean", help: ["--progress", "show progress even when stderr is not a terminal (one line per page)"] },
+          "no-progress": { type: "boolean", help: ["--no-progress", "never show progress"] },
+        },
+        example: "toky contacts export --format csv --out contacts.csv",
+        run: exportContacts,
+      },
+    },
+  },
+  sms: {
+    summary: "text messages",
+    sub: {
+      send: {
+        summary: "send a text (never re-sent automatically)",
+        description: `Prints the segment count (what the text is billed as) on stderr and, when stdin and stderr are
+a terminal, asks before sending; --yes skips the question. The request is made once: after a
+network failure or a timeout the text may or may not have been sent, and it is not retried.`,
+        options: {
+          from: { type: "string", help: ["--from PHONE", "one of the account's SMS-enabled numbers"] },
+          to: { type: "string", help: ["--to PHONE", "E.164, e.g. +15557654321"] },
+          text: { type: "string", help: ["--text TEXT", "the message (- reads it from stdin)"] },
+          agent: { type: "string", help: ["--agent EMAIL", "the sending agent"] },
+          yes: { type: "boolean", short: "y", help: ["--yes, -y", "send without asking"] },
+        },
+        example: 'toky sms send --from +13055550100 --to +15557654321 --text "Build finished" --yes',
+        run: smsSend,
+      },
+      list: { ...list("sms", "text messages, newest first", DATES), example: "toky sms list --since 2026-11-01 --ndjson" },
+    },
+  },
+  voicemails: {
+    summary: "voicemails",
+    sub: {
+      list: { ...list("voicemails", "voicemails, newest first"), example: "toky voicemails list --limit 10" },
+      get: {
+        summary: "one voicemail, with its recording URL",
+        args: ["ID"],
+        example: "toky voicemails get 12903",
+        run: async (ctx) => emitOne(ctx, await ctx.client().voicemails.get(ctx.args[0], { signal: ctx.signal })),
+      },
+    },
+  },
+  calls: {
+    summary: "call records and recordings",
+    sub: {
+      list: { ...list("calls", "call records, newest first", DATES), example: 'toky calls list --since "2026-11-27 00:00:00" --json' },
+      recording: {
+        summary: "the recording URL of a call",
+        args: ["CALLID"],
+        example: "toky calls recording 3482582a-dc6e",
+        run: async (ctx) => emitOne(ctx, await ctx.client().calls.recording(ctx.args[0], { signal: ctx.signal })),
+      },
+    },
+  },
+  webhooks: {
+    summary: "webhook subscriptions",
+    sub: {
+      list: { ...list("webhooks", "webhook subscriptions"), example: "toky webhooks list" },
+      create: {
+        summary: "subscribe a URL to an event",
+        options: {
+          event: { type: "string", help: ["--event EVENT", "new_sms, new_call, new_voicemail, inbound_call_answered, inbound_call_ended, outbound_call or outbound_call_ended"] },
+          url: { type: "string", help: ["--url URL", "absolute http(s) URL Toky will POST to (put a secret token in it)"] },
+        },
+        example: 'toky webhooks create --event new_sms --url "https://hooks.example.com/hook?token=s3cret"',
+        async run(ctx) {
+          for (const k of ["event", "url"]) if (ctx.values[k] === undefined) throw new UsageError(`--${k} is required`, ctx.name);
+          await emitOne(ctx, await ctx.client().webhooks.create({ event: ctx.values.event, url: ctx.values.url }, { signal: ctx.signal }));
+        },
+      },
+      delete: {
+        summary: "delete a webhook",
+        args: ["ID"],
+        example: "toky webhooks delete 42",
+        run: async (ctx) => emitOne(ctx, await ctx.client().webhooks.delete(ctx.args[0], { signal: ctx.signal })),
+      },
+    },
+  },
+  watch: {
+    summary: "print new texts, calls or voicemails as they arrive",
+    sub: { sms: WATCH("sms", "texts"), calls: WATCH("calls", "call records"), voicemails: WATCH("voicemails", "voicemails") },
+  },
+  request: {
+    summary: "any API call (method, path under the base URL)",
+    description: `The raw "Make an API call": the key is added, the path must stay under the base URL. Prints
+the response body (--json/--ndjson: {status, headers, body}). A non-2xx answer is an error.`,
+    args: ["METHOD", "PATH"],
+    options: {
+      query: { type: "string", multiple: true, help: ["--query KEY=VALUE", "a query parameter; repeatable"] },
+      header: { type: "string", multiple: true, help: ["--header NAME:VALUE", "a request header; repeatable"] },
+      data: { type: "string", help: ["--data JSON", "the JSON body; @FILE reads a file, - reads stdin"] },
+    },
+    example: "toky request GET /agents --query limit=1",
+    run: rawRequest,
+  },
+  segments: {
+    summary: "how a text is billed (no API call, no key needed)",
+    args: ["TEXT"],
+    noKey: true,
+    example: 'toky segments "Hello 👋"',
+    run: (ctx) => emitOne(ctx, smsSegments(ctx.args[0] == "-" ? readStdin().replace(/\r?\n$/, "") : ctx.args[0])),
+  },
+};
+
+const GLOBAL = {
+  "base-url": { type: "string", help: ["--base-url URL", "API base URL (default: $TOKY_BASE_URL, else https://api.toky.co/v1)"] },
+  "api-key-file": { type: "string", help: ["--api-key-file FILE", "read the key from FILE (- for stdin) instead of $TOKY_API_KEY"] },
+  "api-key": { type: "string", help: null }, // accepted with a warning, not advertised
+  timeout: { type: "string", help: ["--timeout TIME", "deadline of each API call, retries included (default 30s)"] },
+  json: { type: "boolean", help: ["--json", "one JSON document"] },
+  ndjson: { type: "boolean", help: ["--ndjson", "one JSON record per line"] },
+  help: { type: "boolean", short: "h", help: ["--help, -h", "this help"] },
+  version: { type: "boolean", help: null },
+};
+const TAKES_VALUE = new Set(Object.entries(GLOBAL).filter(([, o]) => o.type == "string").map(([k]) => "--" + k));
+
+// ---------------------------------------------------------------------------------------------
+// Help
+
+const version = () => JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
+
+function optionLines(options) {
+  const rows = Object.values(options).filter((o) => o.help).map((o) => o.help);
+  const w = rows.reduce((m, [f]) => Math.max(m, f.length), 0);
+  return rows.map(([f, d]) => `  ${f.padEnd(w)}  ${d}`.trimEnd()).join("\n");
+}
+
+function topHelp() {
+  const lines = [];
+  for (const [name, c] of Object.entries(COMMANDS)) {
+    if (c.sub) for (const [s, sc] of Object.entries(c.sub)) lines.push([`${name} ${s}${sc.args ? " " + sc.args.join(" ") : ""}`, sc.summary]);
+    else lines.push([`${name}${c.args ? " " + c.args.join(" ") : ""}`, c.summary]);
+  }
+  const w = lines.reduce((m, [a]) => Math.max(m, a.length), 0);
+  return `toky ${version()}: the Toky API from a terminal (agents, contacts, texts, voicemails, calls, webhooks)
+
+Usage: toky COMMAND [options]        toky COMMAND --help (or toky help COMMAND): its options and an example
+
+Commands:
+${lines.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`).join("\n")}
+
+Options (every command):
+${optionLines(GLOBAL)}
+
+Environment:
+  TOKY_API_KEY   your Toky API key (never printed; prefer it to any flag)
+  TOKY_BASE_URL  the API base URL, e.g. a toky-mock at http://127.0.0.1:8787/v1
+
+Output: a table (or key/value lines) by default, --json or --ndjson for pipes.
+Exit codes: 0 ok, 1 other API error, 2 usage, 3 validation, 4 auth/permission, 5 not found,
+6 network/timeout, 130 interrupted (Ctrl-C).
+
+Example:
+  TOKY_API_KEY=... toky contacts export --format csv --out contacts.csv
+`;
+}
+
+function groupHelp(name) {
+  const c = COMMANDS[name];
+  const subs = Object.entries(c.sub);
+  const w = subs.reduce((m, [s, sc]) => Math.max(m, (s + (sc.args ? " " + sc.args.join(" ") : "")).length), 0);
+  return `Usage: toky ${name} ${Object.keys(c.sub).join("|")} [options]
+
+${c.summary[0].toUpperCase() + c.summary.slice(1)}:
+${subs.map(([s, sc]) => `  ${(s + (sc.args ? " " + sc.args.join(" ") : "")).padEnd(w)}  ${sc.summary}`).join("\n")}
+
+Example:
+  ${subs[0][1].example}
+`;
+}
+
+function commandHelp(name, c) {
+  const own = c.options ? optionLines(c.options) : "";
+  return `Usage: toky ${name}${c.args ? " " + c.args.join(" ") : ""}${own ? " [options]" : ""}
+
+${c.description ?? c.summary[0].toUpperCase() + c.summary.slice(1) + "."}
+${own ? "\nOptions:\n" + own + "\n" : ""}
+Global options:
+${optionLines(GLOBAL)}
+
+Example:
+  ${c.example}
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+/** The command words (one, or a group and a sub-command), then everything else for parseArgs. */
+function splitCommand(argv) {
+  const words = [], rest = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a == "--") break;
+    if (a.startsWith("-") && a != "-") {
+      rest.push(a);
+      if (TAKES_VALUE.has(a) && i + 1 < argv.length) rest.push(argv[++i]);
+      continue;
+    }
+    if (words.length == 0 || (words.length == 1 && COMMANDS[words[0]]?.sub)) words.push(a);
+    else break;
+  }
+  return { words, rest: rest.concat(argv.slice(i)) };
+}
+
+function readKey(values) {
+  if (values["api-key"] !== undefined) {
+    secret = values["api-key"];
+    say("toky: warning: --api-key puts the key in your shell history and the process list; use TOKY_API_KEY or --api-key-file");
+    return values["api-key"];
+  }
+  if (values["api-key-file"] !== undefined) {
+    const f = values["api-key-file"];
+    return readFileSync(f == "-" ? 0 : f, "utf8").trim();
+  }
+  return process.env.TOKY_API_KEY;
+}
+
+async function main(argv, signal) {
+  const { words, rest } = splitCommand(argv);
+  const wantsHelp = rest.includes("--help") || rest.includes("-h");
+  if (!words.length) {
+    if (rest.includes("--version")) return void process.stdout.write(version() + "\n");
+    if (wantsHelp) return void process.stdout.write(topHelp());
+    process.stderr.write(topHelp());
+    throw new UsageError(rest.length ? `unknown option '${rest[0]}'` : "missing command");
+  }
+  // `toky help contacts export` is `toky contacts export --help`.
+  if (words[0] == "help") return main([...argv.filter((a) => a != "help"), "--help"], signal);
+  const group = COMMANDS[words[0]];
+  if (!group) throw new UsageError(`unknown command '${words[0]}'`);
+  let name = words[0], command = group;
+  if (group.sub) {
+    if (words.length < 2) {
+      if (wantsHelp) return void process.stdout.write(groupHelp(words[0]));
+      throw new UsageError(`'toky ${words[0]}' needs a sub-command: ${Object.keys(group.sub).join(", ")}`, words[0]);
+    }
+    command = group.sub[words[1]];
+    if (!command) throw new UsageError(`unknown command 'toky ${words[0]} ${words[1]}' (expected ${Object.keys(group.sub).join(", ")})`, words[0]);
+    name += " " + words[1];
+  }
+  const options = {};
+  for (const [k, o] of Object.entries({ ...GLOBAL, ...command.options })) {
+    options[k] = { type: o.type };
+    if (o.short) options[k].short = o.short;
+    if (o.multiple) options[k].multiple = true;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // parseArgs' messages name the flag; the first sentence is the useful part.
+    throw new UsageError(String(e.message).split(/\.\s/)[0].replace(/\.$/, ""), name);
+  }
+  const { values, positionals } = parsed;
+  if (values["api-key"]) secret = values["api-key"];
+  if (values.help) return void process.stdout.write(command.sub ? groupHelp(name) : commandHelp(name, command));
+  const want = command.args ?? [];
+  if (positionals.length < want.length) throw new UsageError(`missing ${want.slice(positionals.length).join(" ")}`, name);
+  if (positionals.length > want.length) throw new UsageError(`unexpected argument '${positionals[want.length]}'`, name);
+  if (values.json && values.ndjson) throw new UsageError("--json and --ndjson cannot be used together", name);
+
+  const ctx = {
+    name,
+    values,
+    args: positionals,
+    signal,
+    mode: values.json ? "json" : values.ndjson ? "ndjson" : "table",
+    client() {
+      const apiKey = readKey(values);
+      if (!apiKey) throw new CliError("no API key: set TOKY_API_KEY (or use --api-key-file FILE)", EXIT.auth);
+      secret = apiKey;
+      const opts = { apiKey };
+      const baseUrl = values["base-url"] ?? process.env.TOKY_BASE_URL;
+      if (baseUrl) opts.baseUrl = baseUrl;
+      const timeoutMs = duration(ctx, "timeout");
+      if (timeoutMs !== undefined) opts.timeoutMs = timeoutMs;
+      return new Toky(opts);
+    },
+  };
+  await command.run(ctx);
+  return command;
+}
+
+const controller = new AbortController();
+let interrupted = 0;
+const onSignal = (sig) => {
+  if (interrupted) process.exit(interrupted); // a second Ctrl-C: stop now
+  interrupted = sig == "SIGTERM" ? 143 : 130;
+  controller.abort(new CliError("interrupted", interrupted));
+};
+const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
+for (const [s, h] of Object.entries(handlers)) process.on(s, h);
+// `toky ... | head`: the reader left; stop quietly.
+process.stdout.on("error", (e) => {
+  if (e.code == "EPIPE") process.exit(0);
+});
+
+let code = 0;
+try {
+  const command = await main(process.argv.slice(2), controller.signal);
+  if (interrupted && !command?.stopsOnSignal) code = interrupted;
+} catch (e) {
+  if (interrupted) {
+    code = interrupted;
+    say("toky: interrupted");
+  } else if (e instanceof UsageError) {
+    code = EXIT.usage;
+    say(`toky: ${oneLine(e.message)}` + (e.command ? ` (see 'toky ${e.command} --help')` : " (see 'toky --help')"));
+  } else if (e instanceof CliError) {
+    code = e.code;
+    say("toky: " + oneLine(e.message));
+  } else if (e instanceof TokyError) {
+    code = exitFor(e.kind);
+    say("toky: " + describe(e));
+  } else {
+    code = 1;
+    say("toky: " + describe(e));
+  }
+}
+for (const [s, h] of Object.entries(handlers)) process.off(s, h);
+process.exitCode = code;
