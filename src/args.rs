@@ -377,7 +377,7 @@ pub fn int(obj: &[(String, Arg)], key: &str, min: u64, max: u64) -> Result<Optio
                 // The number itself: "got 501" says more than "got a number".
                 Some(Arg::Num(n)) => match Arg::Num(*n).to_json() {
                     Ok(j) => format!("{range}, got {j}"),
-                    Err(_) => format!("{range}, got {n}"),
+                    Err(_) => format!("{range}, got a number that is not finite"),
                 },
                 other => got(&range, other),
             };

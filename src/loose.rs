@@ -6,7 +6,7 @@
 //! with these functions (`#[serde(deserialize_with = "loose::bool")]`) and keeps every other
 //! field in a flattened map, so nothing the server sends is lost.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 fn empty(s: &str) -> bool {
@@ -73,7 +73,7 @@ pub fn to_num(v: Value) -> Value {
                 let trimmed = rest.trim_start_matches('0');
                 let fixed = if trimmed.is_empty() || trimmed.starts_with(['.', 'e', 'E']) { format!("0{trimmed}") } else { trimmed.to_string() };
                 let text = if neg { format!("-{fixed}") } else { fixed };
-                serde_json::from_str::<Number>(&text).ok().or_else(|| text.parse::<f64>().ok().and_then(Number::from_f64))
+                serde_json::from_str::<Number>(&text).ok()
             });
             match parsed {
                 Some(n) => Value::Number(n),
@@ -110,9 +110,9 @@ macro_rules! kinds {
         #[serde(transparent)]
         pub struct $name(pub Value);
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
-                Value::deserialize(d).map(|v| $name($f(v)))
+        impl From<Value> for $name {
+            fn from(v: Value) -> $name {
+                $name($f(v))
             }
         }
     )*};
@@ -129,12 +129,6 @@ kinds! {
     Id => to_id;
     /// A documented field kept as sent.
     Pass => std::convert::identity;
-}
-
-/// A present field, whatever its value (`null` included): absent fields stay `None` through
-/// `#[serde(default)]`, so they are not added to the output.
-pub fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
 }
 
 /// Fields a record does not name: copied through unchanged.

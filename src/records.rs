@@ -19,15 +19,42 @@ use crate::request::{Decode, Output};
 macro_rules! record {
     ($(#[doc = $doc:literal])* pub struct $name:ident { $($(#[doc = $fdoc:literal])* $field:ident: $kind:ident $(=> $ts:literal)?),* $(,)? }) => {
         $(#[doc = $doc])*
-        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone)]
         pub struct $name {
             $(
                 $(#[doc = $fdoc])*
-                #[serde(default, deserialize_with = "crate::loose::some", skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$crate::loose::$kind>,
             )*
-            #[serde(flatten)]
+            /// Fields the record does not declare, as the server sent them.
             pub extra: $crate::loose::Extra,
+        }
+
+        /// Read as a JSON object whose declared fields are taken out and normalised; the rest
+        /// stays in `extra`. (One map deserializer shared by every record, rather than a derived
+        /// one per record: measured smaller in wasm.)
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut extra = <$crate::loose::Extra as serde::Deserialize>::deserialize(d)?;
+                Ok($name {
+                    $($field: extra.shift_remove(stringify!($field)).map($crate::loose::$kind::from),)*
+                    extra,
+                })
+            }
+        }
+
+        /// Declared fields first (those present), then the others in the server's order.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(None)?;
+                $(if let Some(v) = &self.$field {
+                    m.serialize_entry(stringify!($field), &v.0)?;
+                })*
+                for (k, v) in &self.extra {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
         }
 
         impl $name {

@@ -390,7 +390,12 @@ fn build(inner: &Inner, plan: &Plan, href: &str, signal: &AbortSignal) -> Result
         headers.set(&k, &v);
     }
     let method = plan.method.parse::<gloo_net::http::Method>().map_err(|e| e.to_string())?;
-    let b = RequestBuilder::new(href)
+    // The query goes through gloo-net's own query builder: given a URL that already has one,
+    // gloo-net appends "&" and its (empty) parameters, so "?limit=1" would go out as "?limit=1&".
+    let (path, search) = href.split_once('?').unwrap_or((href, ""));
+    let query: Vec<(String, String)> = form_urlencoded::parse(search.as_bytes()).into_owned().collect();
+    let b = RequestBuilder::new(path)
+        .query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .method(method)
         .headers(headers)
         // fetch keeps custom headers across a cross-origin redirect, so following one could hand
