@@ -26,17 +26,15 @@ const FILTER_HELP: &str =
 /// `init_dt` for CDRs).
 pub fn parse_filter(raw: &str, fields: &[&str]) -> Result<Filter, String> {
     let fail = |detail: String| format!("invalid filter {raw:?}: {detail}; {FILTER_HELP}");
+    // `AND` in any case; `to_ascii_uppercase` keeps byte offsets, so they index `raw` too.
     let upper = raw.to_ascii_uppercase();
     let mut clauses = Vec::new();
     let mut start = 0;
-    let mut search = 0;
-    while let Some(pos) = upper[search..].find("AND") {
-        let at = search + pos;
-        clauses.push(&raw[start..at]);
+    for (at, _) in upper.match_indices("AND") {
+        clauses.push(raw.get(start..at).unwrap_or(""));
         start = at + 3;
-        search = start;
     }
-    clauses.push(&raw[start..]);
+    clauses.push(raw.get(start..).unwrap_or(""));
     if clauses.len() > 2 {
         return Err(fail("at most two clauses joined by AND".into()));
     }
@@ -46,25 +44,22 @@ pub fn parse_filter(raw: &str, fields: &[&str]) -> Result<Filter, String> {
         if c.is_empty() {
             return Err(fail("empty clause".into()));
         }
-        let opened = c.starts_with('(');
-        let closed = c.ends_with(')');
-        if opened != closed {
-            return Err(fail(format!("unbalanced parentheses in {c:?}")));
-        }
-        if opened {
-            c = c[1..c.len() - 1].trim();
+        match (c.strip_prefix('('), c.ends_with(')')) {
+            (Some(inner), true) => c = inner.strip_suffix(')').unwrap_or(inner).trim(),
+            (None, false) => {}
+            _ => return Err(fail(format!("unbalanced parentheses in {c:?}"))),
         }
         let field_end = c
             .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
             .unwrap_or(c.len());
-        let field = &c[..field_end];
+        let (field, rest) = c.split_at(field_end);
         if !fields.contains(&field) {
             return Err(fail(format!(
                 "unknown field {field:?} (supported: {})",
                 fields.join(", ")
             )));
         }
-        let rest = c[field_end..].trim_start();
+        let rest = rest.trim_start();
         let (op, value) = if let Some(v) = rest.strip_prefix(">=") {
             (">=", v)
         } else if let Some(v) = rest.strip_prefix("<=") {

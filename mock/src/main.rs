@@ -205,3 +205,20 @@ async fn run(args: Args) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from(["toky-mock", "--port=8080", "--loopback-webhooks"]).unwrap();
+        assert_eq!((cli.port, cli.seed, cli.contacts), (8080, 1, 300));
+        assert_eq!(cli.api_key, DEFAULT_API_KEY);
+        assert!(cli.loopback_webhooks);
+        assert!(Cli::try_parse_from(["toky-mock", "--upstream", "ftp://x"]).is_err());
+        assert!(Cli::try_parse_from(["toky-mock", "--api-key", ""]).is_err());
+    }
+}
