@@ -100,11 +100,8 @@ pub fn router(app: Arc<App>) -> Router {
     r.with_state(app)
 }
 
-async fn no_route(method: Method, uri: axum::http::Uri) -> axum::response::Response {
-    err(
-        StatusCode::NOT_FOUND,
-        format!("no such route: {method} {}", uri.path()),
-    )
+async fn no_route(method: Method, uri: axum::http::Uri) -> crate::error::ApiError {
+    crate::error::ApiError::not_found(format!("no such route: {method} {}", uri.path()))
 }
 
 pub async fn serve(listener: TcpListener, app: Arc<App>, router: Router) {

@@ -25,9 +25,10 @@ key=openapi-suite-key
 "$venv/bin/openapi-spec-validator" mock/openapi.yaml
 
 log=$(mktemp)
+work=$(mktemp -d) # schemathesis writes a .schemathesis/ cache into its working directory
 "$bin" --port 0 --seed 1 --api-key "$key" --loopback-webhooks >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
 for _ in $(seq 100); do
   grep -q 'listening on http://' "$log" && break
   kill -0 $pid 2>/dev/null || break
@@ -37,10 +38,12 @@ url=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$log" | h
 [ -n "$url" ] || { cat "$log"; echo "toky-mock did not start" >&2; exit 1; }
 echo "own toky-mock at $url (--loopback-webhooks)"
 
-"$venv/bin/python" tests/openapi/check.py "$url" "$key"
+PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" tests/openapi/check.py "$url" "$key"
 
 # --generation-database none: no example database on disk, so runs are repeatable.
-(cd tests/openapi && SCHEMATHESIS_HOOKS=hooks "$PWD/../../$venv/bin/st" run "$url/openapi.json" \
+root=$PWD
+(cd "$work" && PYTHONPATH="$root/tests/openapi" PYTHONDONTWRITEBYTECODE=1 SCHEMATHESIS_HOOKS=hooks \
+  "$root/$venv/bin/st" run "$url/openapi.json" \
   --header "X-Toky-Key: $key" --seed 1 --max-examples "${ST_EXAMPLES:-25}" \
   --generation-database none --no-color --request-timeout 10 --workers 1)
 
