@@ -6,6 +6,7 @@ A schema-valid hook_url with another host would then be refused with 400, which
 schemathesis rightly reports as valid data rejected. So the generated body of
 POST /webhooks keeps its scheme, port, path and query, and has its host replaced by
 127.0.0.1 — a request that is valid stays valid, and an invalid one stays invalid.
+The examples phase applies no hooks: the document's own example hook_url is a loopback one.
 """
 
 import re

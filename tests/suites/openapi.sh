@@ -7,7 +7,7 @@
 #    covers every operation and webhook event, tags everything with x-toky-source, and its
 #    filter patterns agree with the mock's parser.
 # 4. schemathesis with all its default checks, a fixed seed and example count
-#    (ST_EXAMPLES, default 25), with the key; tests/openapi/hooks.py keeps generated
+#    (ST_EXAMPLES, default 20), with the key; tests/openapi/hooks.py keeps generated
 #    hook URLs on loopback.
 # 5. Every webhook the run registered, and every delivery attempted, targets loopback.
 # Needs build/venv (make setup); builds target/release/toky-mock if tests/run.sh has not.
@@ -44,7 +44,7 @@ PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" tests/openapi/check.py "$url" "$key
 root=$PWD
 (cd "$work" && PYTHONPATH="$root/tests/openapi" PYTHONDONTWRITEBYTECODE=1 SCHEMATHESIS_HOOKS=hooks \
   "$root/$venv/bin/st" run "$url/openapi.json" \
-  --header "X-Toky-Key: $key" --seed 1 --max-examples "${ST_EXAMPLES:-25}" \
+  --header "X-Toky-Key: $key" --seed 1 --max-examples "${ST_EXAMPLES:-20}" \
   --generation-database none --no-color --request-timeout 10 --workers 1)
 
 "$venv/bin/python" - "$url" <<'PY'
