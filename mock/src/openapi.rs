@@ -7,7 +7,6 @@ use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -38,7 +37,7 @@ pub async fn serve(State(app): State<Arc<App>>, headers: HeaderMap) -> ApiResult
     if let Some(Value::Array(servers)) = doc.get_mut("servers") {
         servers.insert(0, ours);
     }
-    Ok::<Response, ApiError>(ok(doc))
+    Ok(ok(doc))
 }
 
 #[cfg(test)]
