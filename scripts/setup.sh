@@ -40,4 +40,19 @@ if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.s
   touch node_modules/.setup-stamp
 fi
 
+# 5. Python tools of the test suites (tests/requirements.txt: schemathesis, ...) in a virtualenv
+#    under the ignored build/. Reinstalled only when the requirements file changed.
+venv=build/venv
+if [ ! -f "$venv/.setup-stamp" ] || [ tests/requirements.txt -nt "$venv/.setup-stamp" ]; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    say "installing python3-venv from Debian"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+  fi
+  say "installing the Python test tools into $venv (tests/requirements.txt)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt
+  touch "$venv/.setup-stamp"
+fi
+
 say "toolchain ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $want, $(chromium --version 2>/dev/null | cut -d' ' -f1-2), node $(node --version)"

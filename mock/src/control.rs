@@ -2,147 +2,131 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::api::json_object;
 use crate::data::{self, is_e164, Cdr, Voicemail, SMS_NUMBERS};
+use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EVENTS};
+use crate::extract::{Json, Path};
+use crate::input::Loose;
 use crate::state::{lock, App, Db, Fault, FaultKind, DEFAULT_API_KEY};
 use crate::time;
-use crate::util::{bad_request, base_url, created, not_found, ok, to_value};
+use crate::util::{base_url, created, ok, to_value};
 use crate::wav;
 
 type S = State<Arc<App>>;
 
 pub const MAX_EVENT_COUNT: u64 = 1000;
 
-/// Fields of `POST /__mock/events` that shape the record; any other field is copied
-/// verbatim into the webhook payload.
-const CONSUMED: [&str; 15] = [
-    "event",
-    "count",
-    "from_number",
-    "from",
-    "to_number",
-    "to",
-    "text",
-    "direction",
-    "agent",
-    "duration",
-    "state",
-    "disposition_code",
-    "web_call",
-    "callid",
-    "transcription",
-];
-
-/// First present field among `keys`, as a string (numbers and booleans are stringified).
-fn field(m: &Map<String, Value>, keys: &[&str]) -> Result<Option<String>, Response> {
-    for k in keys {
-        match m.get(*k) {
-            None | Some(Value::Null) => continue,
-            Some(Value::String(s)) => return Ok(Some(s.trim().to_string())),
-            Some(Value::Number(n)) => return Ok(Some(n.to_string())),
-            Some(Value::Bool(b)) => return Ok(Some(b.to_string())),
-            Some(_) => return Err(bad_request(format!("field `{k}` must be a string"))),
-        }
-    }
-    Ok(None)
+/// `POST /__mock/events`: the event, how many, and fields that shape the record (strings,
+/// numbers or booleans). Any other field lands in `extras` and is copied verbatim into the
+/// webhook payload.
+#[derive(Deserialize)]
+pub struct EventSpec {
+    event: Option<Loose>,
+    count: Option<Loose>,
+    from_number: Option<Loose>,
+    from: Option<Loose>,
+    to_number: Option<Loose>,
+    to: Option<Loose>,
+    text: Option<Loose>,
+    direction: Option<Loose>,
+    agent: Option<Loose>,
+    duration: Option<Loose>,
+    state: Option<Loose>,
+    disposition_code: Option<Loose>,
+    web_call: Option<Loose>,
+    callid: Option<Loose>,
+    transcription: Option<Loose>,
+    #[serde(flatten)]
+    extras: Map<String, Value>,
 }
 
-fn phone_field(m: &Map<String, Value>, keys: &[&str]) -> Result<Option<String>, Response> {
-    match field(m, keys)? {
+fn text_of(v: &Option<Loose>) -> Option<String> {
+    v.as_ref().map(|l| l.0.clone())
+}
+
+/// The first of two alias fields that is present, as an E.164 phone.
+fn phone_field(a: &Option<Loose>, b: &Option<Loose>, name: &str) -> ApiResult<Option<String>> {
+    match text_of(a).or_else(|| text_of(b)) {
         Some(p) if is_e164(&p) => Ok(Some(p)),
-        Some(p) => Err(bad_request(format!(
-            "invalid `{}` {p:?}: expected E.164 such as +15551234567",
-            keys[0]
+        Some(p) => Err(ApiError::bad_request(format!(
+            "invalid `{name}` {p:?}: expected E.164 such as +15551234567"
         ))),
         None => Ok(None),
     }
 }
 
-fn merge_extras(payload: &mut Map<String, Value>, m: &Map<String, Value>) {
-    for (k, v) in m {
-        if !CONSUMED.contains(&k.as_str()) {
-            payload.insert(k.clone(), v.clone());
-        }
+fn merge_extras(payload: &mut Map<String, Value>, spec: &EventSpec) {
+    for (k, v) in &spec.extras {
+        payload.insert(k.clone(), v.clone());
     }
 }
 
-pub async fn events(State(app): S, headers: HeaderMap, body: Bytes) -> Response {
-    let m = match json_object(&body) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let event = match m.get("event") {
-        Some(Value::String(e)) if EVENTS.contains(&e.as_str()) => e.clone(),
-        Some(Value::String(e)) => {
-            return bad_request(format!(
+pub async fn events(State(app): S, headers: HeaderMap, Json(spec): Json<EventSpec>) -> ApiResult {
+    let event = match text_of(&spec.event) {
+        Some(e) if EVENTS.contains(&e.as_str()) => e,
+        Some(e) => {
+            return Err(ApiError::bad_request(format!(
                 "unknown event {e:?} (one of: {})",
                 EVENTS.join(", ")
-            ))
+            )))
         }
-        _ => {
-            return bad_request(format!(
+        None => {
+            return Err(ApiError::bad_request(format!(
                 "field `event` is required (one of: {})",
                 EVENTS.join(", ")
-            ))
+            )))
         }
     };
-    let count = match m.get("count") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v
-            .as_u64()
-            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        {
-            Some(n) if (1..=MAX_EVENT_COUNT).contains(&n) => Some(n),
+    let count = match text_of(&spec.count) {
+        None => None,
+        Some(c) => match c.parse::<u64>() {
+            Ok(n) if (1..=MAX_EVENT_COUNT).contains(&n) => Some(n),
             _ => {
-                return bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "field `count` must be an integer from 1 to {MAX_EVENT_COUNT}"
-                ))
+                )))
             }
         },
     };
     let base = base_url(&app, &headers);
     let mut out = Vec::new();
     for _ in 0..count.unwrap_or(1) {
-        let r = if event == "new_sms" {
-            simulate_sms(&app, &m)
+        out.push(if event == "new_sms" {
+            simulate_sms(&app, &spec)?
         } else {
-            simulate_call(&app, &event, &m, &base)
-        };
-        match r {
-            Ok(v) => out.push(v),
-            Err(r) => return r,
-        }
+            simulate_call(&app, &event, &spec, &base)?
+        });
     }
-    match count {
+    Ok(match count {
         Some(_) => created(Value::Array(out)),
         None => created(out.pop().unwrap_or(Value::Null)),
-    }
+    })
 }
 
-fn simulate_sms(app: &Arc<App>, m: &Map<String, Value>) -> Result<Value, Response> {
-    let direction = match field(m, &["direction"])?.as_deref() {
+fn simulate_sms(app: &Arc<App>, m: &EventSpec) -> ApiResult<Value> {
+    let direction = match text_of(&m.direction).as_deref() {
         None | Some("inbound") => "inbound",
         Some("outbound") => "outbound",
         Some(d) => {
-            return Err(bad_request(format!(
+            return Err(ApiError::bad_request(format!(
                 "invalid direction {d:?} (inbound or outbound)"
             )))
         }
     };
-    let from = phone_field(m, &["from_number", "from"])?;
-    let to = phone_field(m, &["to_number", "to"])?;
-    let text = field(m, &["text"])?;
+    let from = phone_field(&m.from_number, &m.from, "from_number")?;
+    let to = phone_field(&m.to_number, &m.to, "to_number")?;
+    let text = text_of(&m.text);
     if text.as_deref() == Some("") {
-        return Err(bad_request("field `text` must not be empty"));
+        return Err(ApiError::bad_request("field `text` must not be empty"));
     }
-    let agent = field(m, &["agent"])?;
+    let agent = text_of(&m.agent);
     let sms = {
         let mut db = app.db();
         let gen = db.gen.clone();
@@ -183,18 +167,13 @@ fn disposition_for(state: &str) -> Option<&'static str> {
     })
 }
 
-fn simulate_call(
-    app: &Arc<App>,
-    event: &str,
-    m: &Map<String, Value>,
-    base: &str,
-) -> Result<Value, Response> {
+fn simulate_call(app: &Arc<App>, event: &str, m: &EventSpec, base: &str) -> ApiResult<Value> {
     let voicemail = event == "new_voicemail";
-    let direction = match field(m, &["direction"])?.as_deref() {
+    let direction = match text_of(&m.direction).as_deref() {
         Some("inbound") => "inbound",
         Some("outbound") => "outbound",
         Some(d) => {
-            return Err(bad_request(format!(
+            return Err(ApiError::bad_request(format!(
                 "invalid direction {d:?} (inbound or outbound)"
             )))
         }
@@ -202,21 +181,21 @@ fn simulate_call(
         None => "inbound",
     };
     let inbound = direction == "inbound";
-    let from = phone_field(m, &["from_number", "from"])?;
-    let to = phone_field(m, &["to_number", "to"])?;
-    let agent = field(m, &["agent"])?;
-    let duration = field(m, &["duration"])?;
+    let from = phone_field(&m.from_number, &m.from, "from_number")?;
+    let to = phone_field(&m.to_number, &m.to, "to_number")?;
+    let agent = text_of(&m.agent);
+    let duration = text_of(&m.duration);
     if let Some(d) = &duration {
         if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) || d.len() > 6 {
-            return Err(bad_request(format!(
+            return Err(ApiError::bad_request(format!(
                 "invalid duration {d:?}: seconds as a non-negative integer"
             )));
         }
     }
-    let disposition = match (field(m, &["disposition_code"])?, field(m, &["state"])?) {
+    let disposition = match (text_of(&m.disposition_code), text_of(&m.state)) {
         (Some(d), _) => {
             if d.len() != 3 || !d.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "invalid disposition_code {d:?}: a 3-digit SIP-like code"
                 )));
             }
@@ -225,7 +204,7 @@ fn simulate_call(
         (None, Some(s)) => match disposition_for(&s) {
             Some(d) => d.to_string(),
             None => {
-                return Err(bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "invalid state {s:?} (completed, missed or unsuccessful)"
                 )))
             }
@@ -233,17 +212,17 @@ fn simulate_call(
         (None, None) if voicemail => "480".to_string(),
         (None, None) => "200".to_string(),
     };
-    let web_call = match field(m, &["web_call"])?.as_deref() {
+    let web_call = match text_of(&m.web_call).as_deref() {
         None | Some("no") | Some("false") => "no",
         Some("yes") | Some("true") => "yes",
         Some(w) => {
-            return Err(bad_request(format!(
+            return Err(ApiError::bad_request(format!(
                 "invalid web_call {w:?} (\"yes\" or \"no\")"
             )))
         }
     };
-    let callid = field(m, &["callid"])?;
-    let transcription = field(m, &["transcription"])?;
+    let callid = text_of(&m.callid);
+    let transcription = text_of(&m.transcription);
 
     let mut db = app.db();
     let answered = disposition == "200";
@@ -363,7 +342,7 @@ fn finish_call(
     event: &str,
     cdr: Cdr,
     vm: Option<Voicemail>,
-    m: &Map<String, Value>,
+    m: &EventSpec,
     base: &str,
 ) -> Value {
     let mut payload = match &vm {
@@ -388,131 +367,108 @@ fn finish_call(
 
 // --- faults ----------------------------------------------------------------------------
 
-const FAULT_FIELDS: [&str; 7] = [
-    "route",
-    "method",
-    "status",
-    "retry_after",
-    "delay_ms",
-    "kind",
-    "count",
-];
+/// `POST /__mock/faults`; any other field is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    route: Option<String>,
+    method: Option<String>,
+    status: Option<u64>,
+    retry_after: Option<RetryAfter>,
+    delay_ms: Option<u64>,
+    kind: Option<FaultKind>,
+    count: Option<u64>,
+}
 
-pub async fn fault_add(State(app): S, body: Bytes) -> Response {
-    let m = match json_object(&body) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    for k in m.keys() {
-        if !FAULT_FIELDS.contains(&k.as_str()) {
-            return bad_request(format!(
-                "unknown field `{k}` (allowed: {})",
-                FAULT_FIELDS.join(", ")
-            ));
-        }
+/// Seconds as a number, or a header value sent verbatim (e.g. an HTTP date).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RetryAfter {
+    Seconds(serde_json::Number),
+    Text(String),
+}
+
+fn at_most(v: Option<u64>, name: &str, max: u64) -> ApiResult<Option<u64>> {
+    match v {
+        Some(n) if n > max => Err(ApiError::bad_request(format!(
+            "field `{name}` must be an integer from 0 to {max}"
+        ))),
+        v => Ok(v),
     }
-    let route = match m.get("route") {
-        Some(Value::String(r)) => r.trim().to_string(),
-        _ => return bad_request(
+}
+
+pub async fn fault_add(State(app): S, Json(spec): Json<FaultSpec>) -> ApiResult {
+    let route = spec.route.map(|r| r.trim().to_string()).ok_or_else(|| {
+        ApiError::bad_request(
             "field `route` is required: a path after /v1 such as \"/agents\" or \"/contacts/*\"",
-        ),
-    };
+        )
+    })?;
     let route = match route.strip_prefix("/v1") {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-            if rest.is_empty() {
-                "/".to_string()
-            } else {
-                rest.to_string()
-            }
-        }
+        Some("") => "/".to_string(),
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
         _ => route,
     };
     if !route.starts_with('/') && route != "*" {
-        return bad_request(format!(
+        return Err(ApiError::bad_request(format!(
             "invalid route {route:?}: must start with '/' (the path after /v1)"
-        ));
+        )));
     }
     let route = if route == "*" {
         "/*".to_string()
     } else {
         route
     };
-    let method = match m.get("method") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()) => {
+    let method = match spec.method {
+        None => None,
+        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()) => {
             Some(s.to_ascii_uppercase())
         }
-        Some(_) => return bad_request("field `method` must be an HTTP method such as \"GET\""),
-    };
-    let num = |k: &str, max: u64| -> Result<Option<u64>, Response> {
-        match m.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => match v.as_u64() {
-                Some(n) if n <= max => Ok(Some(n)),
-                _ => Err(bad_request(format!(
-                    "field `{k}` must be an integer from 0 to {max}"
-                ))),
-            },
-        }
-    };
-    let status = match num("status", 599) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Some(s) = status {
-        if s < 100 {
-            return bad_request("field `status` must be an HTTP status from 100 to 599");
-        }
-    }
-    let delay_ms = match num("delay_ms", 600_000) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let count = match num("count", 1_000_000) {
-        Ok(Some(0)) => return bad_request("field `count` must be at least 1"),
-        Ok(c) => c.unwrap_or(1),
-        Err(r) => return r,
-    };
-    let retry_after = match m.get("retry_after") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(n.to_string()),
-        Some(Value::String(s)) if HeaderValue::from_str(s).is_ok() => Some(s.clone()),
         Some(_) => {
-            return bad_request(
+            return Err(ApiError::bad_request(
+                "field `method` must be an HTTP method such as \"GET\"",
+            ))
+        }
+    };
+    let status = at_most(spec.status, "status", 599)?;
+    if status.is_some_and(|s| s < 100) {
+        return Err(ApiError::bad_request(
+            "field `status` must be an HTTP status from 100 to 599",
+        ));
+    }
+    let delay_ms = at_most(spec.delay_ms, "delay_ms", 600_000)?;
+    let count = match at_most(spec.count, "count", 1_000_000)? {
+        Some(0) => return Err(ApiError::bad_request("field `count` must be at least 1")),
+        c => c.unwrap_or(1),
+    };
+    let retry_after = match spec.retry_after {
+        None => None,
+        Some(RetryAfter::Seconds(n)) => Some(n.to_string()),
+        Some(RetryAfter::Text(s)) if HeaderValue::from_str(&s).is_ok() => Some(s),
+        Some(RetryAfter::Text(_)) => {
+            return Err(ApiError::bad_request(
                 "field `retry_after` must be a number of seconds or a header string",
-            )
+            ))
         }
     };
-    let kind = match m.get("kind") {
-        None | Some(Value::Null) => {
-            if delay_ms.is_some() && status.is_none() {
-                FaultKind::Delay
-            } else {
-                FaultKind::Status
-            }
-        }
-        Some(Value::String(k)) => match FaultKind::parse(k) {
-            Some(k) => k,
-            None => {
-                return bad_request(format!(
-                    "unknown kind {k:?} (status, drop_before, drop_after, truncate, invalid_json, huge, hang, delay)"
-                ))
-            }
-        },
-        Some(_) => return bad_request("field `kind` must be a string"),
-    };
+    let kind = spec
+        .kind
+        .unwrap_or(if delay_ms.is_some() && status.is_none() {
+            FaultKind::Delay
+        } else {
+            FaultKind::Status
+        });
     let fault = Fault {
         id: app.next_id(),
         route,
         method,
         kind,
-        status: status.unwrap_or(503) as u16,
+        status: status.and_then(|s| u16::try_from(s).ok()).unwrap_or(503),
         retry_after,
         delay_ms: delay_ms.unwrap_or(0),
         count,
     };
     lock(&app.faults).push(fault.clone());
-    created(to_value(&fault))
+    Ok(created(to_value(&fault)))
 }
 
 pub async fn faults_list(State(app): S) -> Response {
@@ -569,19 +525,19 @@ pub async fn deliveries_clear(State(app): S) -> Response {
 }
 
 /// `GET /__mock/audio/<voicemail id or callid>.wav`
-pub async fn audio(State(app): S, Path(file): Path<String>) -> Response {
-    let Some(name) = file.strip_suffix(".wav") else {
-        return not_found(format!(
+pub async fn audio(State(app): S, Path(file): Path<String>) -> ApiResult {
+    let name = file.strip_suffix(".wav").ok_or_else(|| {
+        ApiError::not_found(format!(
             "no audio {file:?} (recordings are served as <id>.wav)"
-        ));
-    };
+        ))
+    })?;
     let known = {
         let db = app.db();
         db.voicemails.iter().any(|v| v.id == name)
             || db.cdrs.iter().any(|c| c.callid == name && c.has_recording)
     };
     if !known {
-        return not_found(format!("no recording {name:?}"));
+        return Err(ApiError::not_found(format!("no recording {name:?}")));
     }
     let mut r = Response::new(Body::from(wav::tone(name)));
     r.headers_mut()
@@ -591,5 +547,5 @@ pub async fn audio(State(app): S, Path(file): Path<String>) -> Response {
         HeaderValue::from_static("public, max-age=3600"),
     );
     *r.status_mut() = StatusCode::OK;
-    r
+    Ok(r)
 }

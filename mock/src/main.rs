@@ -1,12 +1,14 @@
 //! toky-mock: a faithful local fake of the Toky REST API (see mock/README.md).
 
-// Handlers return `Result<_, Response>` so validation errors are ready-made JSON responses.
-#![allow(clippy::result_large_err)]
-
 mod api;
 mod control;
 mod data;
+mod error;
 mod events;
+mod extract;
+mod filter;
+mod input;
+mod openapi;
 mod prng;
 mod proxy;
 mod segments;
@@ -23,29 +25,96 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use clap::Parser;
+
 use state::{App, Config, DEFAULT_API_KEY};
 
-const USAGE: &str = "\
-toky-mock - a local fake of the Toky REST API (https://api.toky.co/v1)
-
-USAGE:
-    toky-mock [OPTIONS]
-
-OPTIONS:
-    --port N          port to listen on; 0 picks a free port (default 0)
-    --host HOST       address to bind (default 127.0.0.1)
-    --seed N          seed of the generated data (default 1)
-    --api-key KEY     the key clients must send in X-Toky-Key (default demo-key)
-    --contacts N      number of seeded contacts, up to 1000000 (default 300)
-    --www DIR         serve DIR at / (index.html for /)
-    --pkg DIR         serve DIR at /pkg/ (e.g. the wasm-pack output)
-    --upstream URL    proxy mode: forward /v1/* to URL (e.g. https://api.toky.co/v1),
-                      adding the key from the TOKY_API_KEY environment variable
-    -h, --help        print this help
+/// A local fake of the Toky REST API (https://api.toky.co/v1).
+#[derive(Parser, Debug)]
+#[command(
+    name = "toky-mock",
+    version,
+    after_help = "\
+Environment:
+  TOKY_API_KEY   the real Toky key that --upstream adds to every forwarded request
+                 (required with --upstream; never taken from the command line)
 
 On start it prints one line to stdout: `toky-mock listening on http://HOST:PORT`.
-SIGINT/SIGTERM stop it with exit code 0. Control routes live under /__mock/ (see README).
-";
+SIGINT/SIGTERM stop it with exit code 0. Control routes live under /__mock/, and the
+contract as OpenAPI 3.1 at /openapi.json (see the README)."
+)]
+struct Cli {
+    /// Port to listen on; 0 picks a free port
+    #[arg(long, value_name = "N", env = "TOKY_MOCK_PORT", default_value_t = 0)]
+    port: u16,
+    /// Address to bind
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1", value_parser = non_empty)]
+    host: String,
+    /// Seed of the generated data (the same seed always gives the same data)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+    /// The key clients must send in X-Toky-Key
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_API_KEY, value_parser = header_safe)]
+    api_key: String,
+    /// Number of seeded contacts, from 0 to 1000000
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = contact_count)]
+    contacts: usize,
+    /// Serve DIR at / (index.html for /)
+    #[arg(long, value_name = "DIR", value_parser = directory)]
+    www: Option<PathBuf>,
+    /// Serve DIR at /pkg/ (e.g. the wasm-pack output)
+    #[arg(long, value_name = "DIR", value_parser = directory)]
+    pkg: Option<PathBuf>,
+    /// Proxy mode: forward /v1/* to URL (e.g. https://api.toky.co/v1), adding the key from
+    /// the TOKY_API_KEY environment variable
+    #[arg(long, value_name = "URL", value_parser = http_url)]
+    upstream: Option<String>,
+    /// Refuse webhooks whose hook_url is not loopback (localhost, 127.0.0.0/8, [::1]), so
+    /// no delivery ever leaves the machine (for tests that create arbitrary webhooks)
+    #[arg(long)]
+    loopback_webhooks: bool,
+}
+
+fn non_empty(v: &str) -> Result<String, String> {
+    if v.is_empty() {
+        Err("empty host".into())
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+fn header_safe(v: &str) -> Result<String, String> {
+    if v.is_empty() || v.bytes().any(|b| b.is_ascii_control()) {
+        Err("must be a non-empty header-safe string".into())
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+fn contact_count(v: &str) -> Result<usize, String> {
+    let n: usize = v.parse().map_err(|e| format!("{e}"))?;
+    if n > data::MAX_CONTACTS {
+        return Err(format!("at most {}", data::MAX_CONTACTS));
+    }
+    Ok(n)
+}
+
+fn directory(v: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(v);
+    if p.is_dir() {
+        Ok(p)
+    } else {
+        Err("not a directory".into())
+    }
+}
+
+fn http_url(v: &str) -> Result<String, String> {
+    let u = v.trim_end_matches('/');
+    match url::Url::parse(u) {
+        Ok(p) if matches!(p.scheme(), "http" | "https") && p.host().is_some() => Ok(u.to_string()),
+        _ => Err("not an absolute http(s) URL".into()),
+    }
+}
 
 struct Args {
     port: u16,
@@ -53,116 +122,21 @@ struct Args {
     cfg: Config,
 }
 
-fn parse_args(argv: Vec<String>) -> Result<Option<Args>, String> {
-    let mut port = 0u16;
-    let mut host = "127.0.0.1".to_string();
-    let mut cfg = Config {
-        seed: 1,
-        api_key: DEFAULT_API_KEY.to_string(),
-        contacts: 300,
-        www: None,
-        pkg: None,
-        upstream: None,
-        upstream_key: None,
-    };
-    let mut it = argv.into_iter();
-    while let Some(arg) = it.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(None);
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let known = [
-            "--port",
-            "--host",
-            "--seed",
-            "--api-key",
-            "--contacts",
-            "--www",
-            "--pkg",
-            "--upstream",
-        ];
-        if !known.contains(&flag.as_str()) {
-            return Err(format!("unknown argument {arg:?}"));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => it.next().ok_or_else(|| format!("{flag} needs a value"))?,
-        };
-        match flag.as_str() {
-            "--port" => {
-                port = value
-                    .parse()
-                    .map_err(|_| format!("--port: invalid port {value:?}"))?
-            }
-            "--host" => {
-                if value.is_empty() {
-                    return Err("--host: empty host".into());
-                }
-                host = value
-            }
-            "--seed" => {
-                cfg.seed = value
-                    .parse()
-                    .map_err(|_| format!("--seed: invalid number {value:?}"))?
-            }
-            "--api-key" => {
-                if value.is_empty() || value.bytes().any(|b| b.is_ascii_control()) {
-                    return Err("--api-key: must be a non-empty header-safe string".into());
-                }
-                cfg.api_key = value
-            }
-            "--contacts" => {
-                let n: usize = value
-                    .parse()
-                    .map_err(|_| format!("--contacts: invalid number {value:?}"))?;
-                if n > data::MAX_CONTACTS {
-                    return Err(format!("--contacts: at most {}", data::MAX_CONTACTS));
-                }
-                cfg.contacts = n
-            }
-            "--www" | "--pkg" => {
-                let p = PathBuf::from(&value);
-                if !p.is_dir() {
-                    return Err(format!("{flag}: {value:?} is not a directory"));
-                }
-                if flag == "--www" {
-                    cfg.www = Some(p)
-                } else {
-                    cfg.pkg = Some(p)
-                }
-            }
-            _ => {
-                let u = value.trim_end_matches('/').to_string();
-                let rest = u
-                    .strip_prefix("http://")
-                    .or_else(|| u.strip_prefix("https://"));
-                if rest.is_none_or(|r| r.is_empty()) {
-                    return Err(format!(
-                        "--upstream: {value:?} is not an absolute http(s) URL"
-                    ));
-                }
-                cfg.upstream = Some(u)
-            }
-        }
-    }
-    Ok(Some(Args { port, host, cfg }))
-}
-
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let mut args = match parse_args(argv) {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("toky-mock: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let cli = Cli::parse();
+    let mut args = Args {
+        port: cli.port,
+        host: cli.host,
+        cfg: Config {
+            seed: cli.seed,
+            api_key: cli.api_key,
+            contacts: cli.contacts,
+            www: cli.www,
+            pkg: cli.pkg,
+            upstream: cli.upstream,
+            upstream_key: None,
+            loopback_webhooks: cli.loopback_webhooks,
+        },
     };
     if args.cfg.upstream.is_some() {
         match std::env::var("TOKY_API_KEY") {
@@ -230,4 +204,21 @@ async fn run(args: Args) -> ExitCode {
         _ = int.recv() => {}
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from(["toky-mock", "--port=8080", "--loopback-webhooks"]).unwrap();
+        assert_eq!((cli.port, cli.seed, cli.contacts), (8080, 1, 300));
+        assert_eq!(cli.api_key, DEFAULT_API_KEY);
+        assert!(cli.loopback_webhooks);
+        assert!(Cli::try_parse_from(["toky-mock", "--upstream", "ftp://x"]).is_err());
+        assert!(Cli::try_parse_from(["toky-mock", "--api-key", ""]).is_err());
+    }
 }

@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 
+use crate::error::{ApiError, ApiResult};
 use crate::state::App;
-use crate::util::{base_url, err};
+use crate::util::base_url;
 
 /// Request headers never forwarded upstream.
 const DROP_REQUEST: [&str; 13] = [
@@ -46,13 +47,13 @@ pub async fn forward(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> ApiResult {
     let (Some(upstream), Some(key)) = (app.cfg.upstream.clone(), app.cfg.upstream_key.clone())
     else {
-        return err(
+        return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "proxy mode is not configured",
-        );
+        ));
     };
     let rest = uri.path().strip_prefix("/v1").unwrap_or("");
     let mut url = format!("{upstream}{rest}");
@@ -68,40 +69,34 @@ pub async fn forward(
         }
         out.append(name.clone(), value.clone());
     }
-    let Ok(key_value) = HeaderValue::from_str(&key) else {
-        return err(
+    let key_value = HeaderValue::from_str(&key).map_err(|_| {
+        ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "TOKY_API_KEY is not a valid header value",
-        );
-    };
+        )
+    })?;
     out.insert(HeaderName::from_static("x-toky-key"), key_value);
     let mut req = app.client.request(method.clone(), &url).headers(out);
     if !body.is_empty() || matches!(method, Method::POST | Method::PUT | Method::PATCH) {
         req = req.body(body);
     }
-    let resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) => {
-            let status = if e.is_timeout() {
-                StatusCode::GATEWAY_TIMEOUT
-            } else {
-                StatusCode::BAD_GATEWAY
-            };
-            // never echo the key; reqwest errors carry only the URL
-            return err(status, format!("upstream request failed: {e}"));
-        }
-    };
+    let resp = req.send().await.map_err(|e| {
+        let status = if e.is_timeout() {
+            StatusCode::GATEWAY_TIMEOUT
+        } else {
+            StatusCode::BAD_GATEWAY
+        };
+        // never echo the key; reqwest errors carry only the URL
+        ApiError::new(status, format!("upstream request failed: {e}"))
+    })?;
     let status = resp.status();
     let resp_headers = resp.headers().clone();
-    let bytes = match resp.bytes().await {
-        Ok(b) => b,
-        Err(e) => {
-            return err(
-                StatusCode::BAD_GATEWAY,
-                format!("upstream response could not be read: {e}"),
-            )
-        }
-    };
+    let bytes = resp.bytes().await.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("upstream response could not be read: {e}"),
+        )
+    })?;
     let ours = format!("{}/v1", base_url(&app, &headers));
     let is_text = resp_headers
         .get(header::CONTENT_TYPE)
@@ -133,7 +128,7 @@ pub async fn forward(
         r.headers_mut()
             .insert(HeaderName::from_static("x-upstream-request-id"), id.clone());
     }
-    r
+    Ok(r)
 }
 
 /// Rewrites absolute upstream URLs (e.g. `next`) to the proxy's own `/v1` base, also in

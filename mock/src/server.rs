@@ -25,8 +25,8 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::state::{App, Fault, FaultKind, JournalEntry};
-use crate::util::{err, json_response, pct_decode};
-use crate::{api, control, proxy};
+use crate::util::{err, json_response};
+use crate::{api, control, openapi, proxy};
 
 /// Request bodies above this are refused with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -72,6 +72,7 @@ pub fn router(app: Arc<App>) -> Router {
             .route("/__mock/audio/{file}", get(control::audio));
     }
     r = r
+        .route("/openapi.json", get(openapi::serve))
         .route("/__mock/events", post(control::events))
         .route(
             "/__mock/faults",
@@ -99,11 +100,8 @@ pub fn router(app: Arc<App>) -> Router {
     r.with_state(app)
 }
 
-async fn no_route(method: Method, uri: axum::http::Uri) -> axum::response::Response {
-    err(
-        StatusCode::NOT_FOUND,
-        format!("no such route: {method} {}", uri.path()),
-    )
+async fn no_route(method: Method, uri: axum::http::Uri) -> crate::error::ApiError {
+    crate::error::ApiError::not_found(format!("no such route: {method} {}", uri.path()))
 }
 
 pub async fn serve(listener: TcpListener, app: Arc<App>, router: Router) {
@@ -421,8 +419,12 @@ async fn handle(
 
     let is_api = path == "/v1" || path.starts_with("/v1/");
     let fault = if is_api {
-        let after = if path.len() > 3 { &path[3..] } else { "/" };
-        app.take_fault(method.as_str(), after, &pct_decode(after, false))
+        let after = path
+            .strip_prefix("/v1")
+            .filter(|a| !a.is_empty())
+            .unwrap_or("/");
+        let decoded = percent_encoding::percent_decode_str(after).decode_utf8_lossy();
+        app.take_fault(method.as_str(), after, &decoded)
     } else {
         None
     };

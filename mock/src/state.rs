@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::data::{self, Agent, Cdr, Contact, ContactGen, Sms, Voicemail};
@@ -26,6 +26,8 @@ pub struct Config {
     /// Proxy mode: upstream base URL without a trailing slash, and the real key.
     pub upstream: Option<String>,
     pub upstream_key: Option<String>,
+    /// Refuse webhook `hook_url`s whose host is not loopback (`--loopback-webhooks`).
+    pub loopback_webhooks: bool,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked request must not wedge the server).
@@ -177,7 +179,7 @@ impl Db {
 // Faults
 // ---------------------------------------------------------------------------------------
 
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     Status,
@@ -191,20 +193,6 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
-    pub fn parse(s: &str) -> Option<FaultKind> {
-        Some(match s {
-            "status" => FaultKind::Status,
-            "drop_before" => FaultKind::DropBefore,
-            "drop_after" => FaultKind::DropAfter,
-            "truncate" => FaultKind::Truncate,
-            "invalid_json" => FaultKind::InvalidJson,
-            "huge" => FaultKind::Huge,
-            "hang" => FaultKind::Hang,
-            "delay" => FaultKind::Delay,
-            _ => return None,
-        })
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             FaultKind::Status => "status",

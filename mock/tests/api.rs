@@ -695,3 +695,50 @@ fn determinism_by_seed() {
         }
     }
 }
+
+#[test]
+fn openapi_document_and_loopback_webhooks() {
+    let m = Mock::start(&["--loopback-webhooks"]);
+    // the document needs no key and names this mock first
+    let r = m.raw("GET", "/openapi.json", &[], None).unwrap();
+    assert_eq!(r.status, 200);
+    assert!(r
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/json"));
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1."));
+    assert_eq!(doc["servers"][0]["url"], json!(format!("{}/v1", m.url)));
+    assert_eq!(doc["servers"][1]["url"], "https://api.toky.co/v1");
+    assert_eq!(doc["paths"].as_object().unwrap().len(), 11);
+    assert_eq!(doc["webhooks"].as_object().unwrap().len(), 7);
+    // only loopback hook URLs are accepted
+    for (url, status) in [
+        ("https://example.org/hook?t=1", 400),
+        ("http://10.0.0.1/h", 400),
+        ("http://127.0.0.1.example.org/h", 400),
+        ("http://127.0.0.1:9/h", 201),
+        ("http://localhost:9/h?token=x", 201),
+        ("http://[::1]:9/h", 201),
+    ] {
+        let r = m.post(
+            "/v1/webhooks",
+            &json!({"event": "new_sms", "hook_url": url}),
+        );
+        assert_eq!(r.status, status, "{url}: {}", r.text());
+        if status == 400 {
+            assert!(r.json()["error_message"]
+                .as_str()
+                .unwrap()
+                .contains("loopback"));
+        }
+    }
+    // a body that does not fit gets the JSON error body naming the field
+    let r = m.post("/v1/contacts", &json!({"phone": 5}));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["success"], false);
+    assert!(r.json()["error_message"]
+        .as_str()
+        .unwrap()
+        .starts_with("field `phone`"));
+}

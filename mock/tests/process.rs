@@ -309,3 +309,44 @@ fn static_folders() {
     assert_eq!(m.get("/v1/agents").status, 200);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn port_from_the_environment_and_version() {
+    // a port that was free a moment ago; the flag, when given, wins over the variable
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = bin()
+        .env("TOKY_MOCK_PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        line,
+        format!("toky-mock listening on http://127.0.0.1:{port}\n")
+    );
+    let out = bin().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("toky-mock "));
+    let help = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for s in [
+        "--loopback-webhooks",
+        "--version",
+        "TOKY_MOCK_PORT",
+        "TOKY_API_KEY",
+    ] {
+        assert!(help.contains(s), "help mentions {s}");
+    }
+}
