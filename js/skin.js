@@ -187,51 +187,26 @@ export function parseWebhookEvent(body, opts) {
   }
 }
 
-// Watching by polling. A list is newest first, so each poll pages back from the top until it
-// reaches a record older than the newest second already yielded, then yields what it has not
-// seen oldest first. What has been yielded is the cursor: the newest second (the record time's
-// first 19 characters, "YYYY-MM-DDTHH:MM:SS") and the ids yielded at that second, as base64url
-// JSON. It assumes a record never appears with a time older than one already yielded (true of
-// created_at, and of CDRs whose init_dt order is their arrival order, as in toky-mock).
-// A closure rather than a class: minified, its state costs one letter per use.
-const TIME = { sms: "created_at", voicemails: "created_at", calls: "init_dt" };
-const TRANSIENT = ["network", "timeout", "server", "rate_limit"];
-const b64 = (s) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/[+/=]/g, (c) => ({ "+": "-", "/": "_" })[c] ?? "");
-const unb64 = (s) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/[-_]/g, (c) => (c == "-" ? "+" : "/"))), (c) => c.charCodeAt(0)));
-
-function since(v, op) {
-  let s = v instanceof Date ? v.toISOString() : typeof v == "string" ? v.trim().replace(" ", "T") : "";
-  if (/^\d{4}-\d\d-\d\d$/.test(s)) s += "T00:00:00";
-  if (/T[\d:.]+$/.test(s)) s += "Z";
-  const ms = /^\d{4}-/.test(s) ? Date.parse(s) : NaN;
-  if (ms != ms) throw invalid("since", "expected a Date, YYYY-MM-DD, YYYY-MM-DD HH:MM:SS (UTC) or an ISO-8601 timestamp", op);
-  return new Date(ms).toISOString().slice(0, 19);
-}
-
+// Watching by polling: the async-iterator shell. What is new, the order, the starting point,
+// the cursor and the waits are the wasm's rules (`Watch`, src/watch.rs); this keeps the timers,
+// the iteration and the records themselves.
 function watch(c, name, o) {
   const op = name + ".watch";
   if (o != null && (typeof o != "object" || Array.isArray(o))) throw invalid("options", "expected an object like { intervalMs, signal }", op);
-  // Most polls find nothing new, so a page smaller than iterate's default is cheaper.
-  const { intervalMs: every = 1e4, since: from, cursor, ...q } = { pageSize: 50, ...o };
-  for (const k of Object.keys(q))
-    if (k != "pageSize" && !CALL_OPTIONS.includes(k))
-      throw invalid(k, "unknown option; expected one of intervalMs, since, cursor, pageSize, " + CALL_OPTIONS.join(", "), op);
-  if (typeof every != "number" || !(every >= 0 && every <= 864e5)) throw invalid("intervalMs", "expected milliseconds from 0 to 86400000", op);
-  if (from != null && cursor != null) throw invalid("cursor", "give since or cursor, not both", op);
-  const signal = options(q, op)[1];
-  const key = (r) => String(r?.[TIME[name]] ?? "").slice(0, 19);
-  let st = null; // what has been yielded: { t, ids }
+  let rules;
+  try {
+    rules = new w.Watch(name, o ?? {});
+  } catch (e) {
+    throw wrap(e, op);
+  }
+  const { timeoutMs, maxRetries } = o ?? {};
+  const signal = options(o && { signal: o.signal }, op)[1];
+  const q = { pageSize: rules.pageSize, timeoutMs, maxRetries, signal };
+  for (const k of Object.keys(q)) if (q[k] === undefined) delete q[k];
+  const field = rules.timeField;
+  const time = (r) => String(r?.[field] ?? "");
   let queue = []; // fetched, not yet yielded, oldest first
   let last = 0, fails = 0, done = false, error = null, wake = null;
-  if (cursor != null) {
-    let k;
-    try {
-      k = JSON.parse(unb64(cursor));
-    } catch {}
-    if (!(k?.v == 1 && k.r == name && typeof k.t == "string" && Array.isArray(k.ids) && k.ids.every((i) => typeof i == "string")))
-      throw invalid("cursor", "expected a cursor that " + op + " gave as watcher.cursor", op);
-    st = { t: k.t, ids: k.ids };
-  } else if (from != null) st = { t: since(from, op), ids: [] };
 
   const end = () => {
     done = true;
@@ -241,20 +216,16 @@ function watch(c, name, o) {
 
   async function poll() {
     last = Date.now();
-    const s = st, fresh = [], seen = new Set();
-    let top = s?.t;
+    const fresh = [];
+    rules.begin();
     for await (const r of iterate(c, name, q)) {
-      const t = key(r);
-      top ??= t; // the first poll of a watch that begins now: the newest second is the start
-      if (t < top) break;
-      // Records arriving meanwhile shift later pages: the same record can be seen twice.
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
-      if (!s || t > s.t || !s.ids.includes(r.id)) fresh.push(r);
+      const seen = rules.see(time(r), String(r?.id ?? ""));
+      if (seen == 0) break;
+      if (seen == 1) fresh.push(r);
     }
     if (done) return;
-    if (!s) st = { t: top ?? "", ids: fresh.filter((r) => key(r) == top).map((r) => r.id) };
-    else queue = fresh.reverse().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const order = rules.end();
+    queue = Array.from(order, (i) => fresh[i]);
   }
 
   async function attempt() {
@@ -264,7 +235,7 @@ function watch(c, name, o) {
     } catch (e) {
       const err = wrap(e, op);
       if (signal?.aborted || done) return;
-      if (!TRANSIENT.includes(err.kind)) throw err;
+      if (!w.Watch.transient(err.kind)) throw err;
       fails++;
     }
   }
@@ -281,14 +252,10 @@ function watch(c, name, o) {
       if (done) return { value: undefined, done: true };
       const r = queue.shift();
       if (r) {
-        const t = key(r);
-        if (t > st.t) st = { t, ids: [r.id] };
-        else if (!st.ids.includes(r.id)) st.ids.push(r.id);
+        rules.yielded(time(r), String(r.id ?? ""));
         return { value: r, done: false };
       }
-      // Poll every intervalMs; after transient failures back off (doubling, with jitter, up to a
-      // minute) and keep trying: a watch outlives an outage.
-      const wait = fails ? Math.min(Math.max(every, 100) * 2 ** fails, 6e4) * (0.75 + Math.random() / 4) : last + every - Date.now();
+      const wait = rules.delayMs(fails, last, Date.now());
       if (last && wait > 0)
         await new Promise((res) => {
           const id = setTimeout((wake = () => (clearTimeout(id), signal?.removeEventListener("abort", wake), (wake = null), res())), wait);
@@ -300,11 +267,11 @@ function watch(c, name, o) {
 
   // Without a starting point the watch begins now: the newest records are fetched at once, so
   // that only what arrives after this call is yielded.
-  let busy = st ? Promise.resolve() : attempt().catch((e) => (error = e));
+  let busy = rules.started ? Promise.resolve() : attempt().catch((e) => (error = e));
   const it = {
     /** Resumes a watch after the last record yielded; null until the starting point is known. */
     get cursor() {
-      return st && b64(JSON.stringify({ v: 1, r: name, t: st.t, ids: st.ids }));
+      return rules.cursor ?? null;
     },
     [Symbol.asyncIterator]: () => it,
     next: () => (busy = busy.then(step, step)),

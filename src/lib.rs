@@ -13,6 +13,7 @@ pub mod request;
 pub mod retry;
 pub mod segments;
 pub mod time;
+pub mod watch;
 
 pub mod agents;
 pub mod calls;

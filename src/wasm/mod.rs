@@ -517,3 +517,80 @@ async fn run(inner: &Inner, plan: Plan, options: &JsValue) -> Result<JsValue, Er
         };
     }
 }
+
+/// A watch's rules (`crate::watch`): the skin's async iterator asks it what is new, what to
+/// yield in which order, what the cursor is and how long to wait.
+#[wasm_bindgen(js_name = Watch)]
+pub struct WatchRules {
+    inner: crate::watch::Watch,
+}
+
+#[wasm_bindgen(js_class = Watch)]
+impl WatchRules {
+    /// `name`: "sms", "voicemails" or "calls"; `options`: the watch options (call options too).
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: String, options: JsValue) -> Result<WatchRules, JsValue> {
+        let op = format!("{name}.watch");
+        let o = obj(&options, "options").map_err(|e| to_js(&e.op(&op)))?;
+        crate::watch::Watch::new(&name, &o).map(|inner| WatchRules { inner }).map_err(|e| to_js(&e))
+    }
+
+    #[wasm_bindgen(getter, js_name = intervalMs)]
+    pub fn interval_ms(&self) -> f64 {
+        self.inner.interval_ms as f64
+    }
+
+    #[wasm_bindgen(getter, js_name = pageSize)]
+    pub fn page_size(&self) -> f64 {
+        self.inner.page_size as f64
+    }
+
+    #[wasm_bindgen(getter, js_name = timeField)]
+    pub fn time_field(&self) -> String {
+        crate::watch::time_field(&self.inner.name).into()
+    }
+
+    /// Whether the starting point is known.
+    #[wasm_bindgen(getter)]
+    pub fn started(&self) -> bool {
+        self.inner.state.is_some()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn cursor(&self) -> Option<String> {
+        self.inner.cursor()
+    }
+
+    pub fn begin(&mut self) {
+        self.inner.begin()
+    }
+
+    /// 0: stop paging back; 1: a new record; 2: already seen.
+    pub fn see(&mut self, time: String, id: String) -> u8 {
+        match self.inner.see(&time, &id) {
+            crate::watch::Seen::Stop => 0,
+            crate::watch::Seen::Fresh => 1,
+            crate::watch::Seen::Skip => 2,
+        }
+    }
+
+    /// The order to yield the poll's fresh records in (indices, oldest first).
+    pub fn end(&mut self) -> Vec<u32> {
+        self.inner.end().into_iter().map(|i| i as u32).collect()
+    }
+
+    pub fn yielded(&mut self, time: String, id: String) {
+        self.inner.yielded(&time, &id)
+    }
+
+    /// Milliseconds to wait before the next poll.
+    #[wasm_bindgen(js_name = delayMs)]
+    pub fn delay_ms(&self, fails: u32, last_ms: f64, now_ms: f64) -> f64 {
+        self.inner.delay_ms(fails, last_ms, now_ms, js_sys::Math::random())
+    }
+
+    /// Whether a failure of this kind is ridden out (the watch keeps polling).
+    pub fn transient(kind: &str) -> bool {
+        crate::watch::transient(kind)
+    }
+}
