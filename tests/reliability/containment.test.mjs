@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Toky, TokyError } from "toky-wasm";
-import { KEY, recorder, suiteMock, within, outcome } from "./lib.mjs";
+import { KEY, recorder, suiteMock, within, outcome, table } from "./lib.mjs";
 
 let mock, toky, other;
 const counts = {};
@@ -20,25 +20,6 @@ after(async () => {
   await mock?.stop();
   console.log(`containment: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ")}`);
 });
-
-/** Runs every case, collecting failures, then fails once with the whole list (not just the first). */
-async function table(t, cases, run) {
-  const failures = [];
-  const tally = {};
-  for (const c of cases) {
-    try {
-      const how = await run(c);
-      tally[how] = (tally[how] ?? 0) + 1;
-    } catch (e) {
-      if (!(e instanceof assert.AssertionError)) throw e;
-      failures.push(e.message);
-      tally.failed = (tally.failed ?? 0) + 1;
-    }
-  }
-  t.diagnostic(`${cases.length} cases: ${JSON.stringify(tally)}`);
-  assert.ok(failures.length === 0, `${failures.length} of ${cases.length} cases failed:\n  ${failures.join("\n  ")}`);
-  return tally;
-}
 
 const DOT_SEGMENTS = new Set([".", "..", "%2e", "%2e%2e", ".%2e", "%2e."]);
 const isDotSegment = (s) => DOT_SEGMENTS.has(s.toLowerCase());

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
+import assert from "node:assert/strict";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const MOCK_BIN = process.env.TOKY_MOCK_BIN ?? ROOT + "target/release/toky-mock";
@@ -153,3 +154,23 @@ export function errorForms(e) {
   };
   return forms;
 }
+
+/** Runs every case, collecting failures, then fails once with the whole list (not just the first). */
+export async function table(t, cases, run) {
+  const failures = [];
+  const tally = {};
+  for (const c of cases) {
+    try {
+      const how = await run(c);
+      tally[how] = (tally[how] ?? 0) + 1;
+    } catch (e) {
+      if (!(e instanceof assert.AssertionError)) throw e;
+      failures.push(e.message);
+      tally.failed = (tally.failed ?? 0) + 1;
+    }
+  }
+  t.diagnostic(`${cases.length} cases: ${JSON.stringify(tally)}`);
+  assert.ok(failures.length === 0, `${failures.length} of ${cases.length} cases failed:\n  ${failures.join("\n  ")}`);
+  return tally;
+}
+
