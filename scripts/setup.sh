@@ -40,4 +40,14 @@ if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.s
   touch node_modules/.setup-stamp
 fi
 
+# 5. Python test servers (httpbin + gunicorn, the reference server of tests/suites/httpbin.sh), in a
+#    virtualenv under the ignored build/, from PyPI, pinned by tests/requirements.txt. Reinstalled
+#    only when that file changed (a copy of it is the stamp).
+if ! cmp -s tests/requirements.txt build/venv/requirements.stamp 2>/dev/null; then
+  say "installing the Python test servers into build/venv"
+  [ -x build/venv/bin/python ] || python3 -m venv build/venv
+  build/venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+  cp tests/requirements.txt build/venv/requirements.stamp
+fi
+
 say "toolchain ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $want, $(chromium --version 2>/dev/null | cut -d' ' -f1-2), node $(node --version)"
