@@ -34,8 +34,9 @@ fi
 #    benchmark), pinned by package-lock.json. Reinstalled only when the lockfile changed.
 if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.setup-stamp ]; then
   say "installing npm dev tools"
-  # `npm install`, not `npm ci`: this npm writes lockfiles without the other platforms' optional
-  # packages and `npm ci` then refuses them; install still honours the locked versions.
+  # `npm install` honours the locked versions. package-lock.json is committed exactly as this npm
+  # writes it (with every platform's optional packages), so a fresh clone's install leaves it
+  # unchanged and `git status` clean.
   npm install --no-audit --no-fund --loglevel=error
   touch node_modules/.setup-stamp
 fi
