@@ -99,7 +99,7 @@ async function runCell(t, op, m, toky, f, outlasts) {
   await m.clearJournal();
   await m.fault({ route: op.route, method: op.method, count: x.count, ...x.fault });
 
-  const r = await within(op.call(toky, c, { timeoutMs: x.timeoutMs, maxRetries: MAX_RETRIES }), x.timeoutMs + SLACK);
+  const r = await within(() => op.call(toky, c, { timeoutMs: x.timeoutMs, maxRetries: MAX_RETRIES }), x.timeoutMs + SLACK);
   const journal = (await m.journal()).filter((e) => e.method === op.method && e.path.startsWith("/v1/"));
   await m.clearFaults(); // what an "outlasts" fault left for a call that does not retry
   const where = `${op.name} × ${f.name} (${outlasts ? "outlasts" : "clears within"} maxRetries ${MAX_RETRIES}): ${outcome(r)}`;

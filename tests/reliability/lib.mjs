@@ -13,10 +13,18 @@ export const KEY = "demo-key";
 
 /**
  * Waits for `promise` at most `ms`. Resolves `{ value }`, `{ error }` or `{ hung: true }`, with
- * `elapsed` in ms; the guard timer is cleared either way.
+ * `elapsed` in ms; the guard timer is cleared either way. Given a function, calls it and counts
+ * `elapsed` from just before the call (its synchronous part included).
  */
 export async function within(promise, ms) {
   const t0 = performance.now();
+  if (typeof promise == "function") {
+    try {
+      promise = Promise.resolve(promise());
+    } catch (e) {
+      promise = Promise.reject(e);
+    }
+  }
   let timer;
   const guard = new Promise((res) => {
     timer = setTimeout(() => res({ hung: true }), ms);
