@@ -5,8 +5,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { Toky, TokyError } from "toky-wasm";
-import { KEY, ROOT, startMock, recorder, within, outcome, until } from "./lib.mjs";
+import { KEY, startMock, recorder, within, outcome, until } from "./lib.mjs";
 
 const SLACK = 750;
 let mock, stall;
@@ -166,40 +167,68 @@ test("a custom fetch that rejects with a non-Error value is kind network (the pr
   await settles(toky.agents.list(), "network", { max: 1000 }, "fetch throws a string");
 });
 
+test("no listener is left on the caller's signal once its calls settle, however they end", async () => {
+  const ac = new AbortController();
+  const listeners = () => getEventListeners(ac.signal, "abort").length;
+  const toky = client({ maxRetries: 1, timeoutMs: 5000 });
+  const o = { signal: ac.signal };
+  await toky.agents.list(o);
+  await assert.rejects(toky.contacts.get("+19990000001", o), (e) => e.kind === "not_found");
+  await mock.fault({ route: "/sms", method: "GET", status: 503, count: 1 });
+  await toky.sms.list({ ...o, limit: 1 });
+  await mock.fault({ route: "/cdrs", method: "GET", kind: "hang" });
+  await assert.rejects(toky.calls.list({ ...o, timeoutMs: 300 }), (e) => e.kind === "timeout");
+  await assert.rejects(toky.contacts.get("nope", o), (e) => e.kind === "validation");
+  await toky.request({ path: "/agents" }, o);
+  assert.equal(listeners(), 0, "after calls that succeeded, failed, were retried and timed out");
+  const never = client({ maxRetries: 0, fetch: () => new Promise(() => {}) });
+  await settles(() => never.agents.list({ ...o, timeoutMs: 200 }), "timeout", { min: 200, max: 200 + SLACK }, "fetch never settles, with a signal");
+  assert.equal(listeners(), 0, "after a call whose fetch never settled");
+});
+
 // A child Node process makes calls that end every way (success with the default 30 s deadline,
 // retries then success, failure after retries, a timeout, an abort during a backoff, an abort of
-// a hanging request, a validation error), then stops doing anything: it must exit by itself, at
-// once, because no timer or listener of the client is left.
-test("no timer or listener keeps a Node process alive after the calls settle", async () => {
+// a hanging request, a validation error; or a call whose fetch never settles), then stops doing
+// anything: it must exit by itself, at once, because no timer or listener of the client is left.
+const EVERY_WAY = `
+  const keep = new AbortController();
+  await note("plain", toky.agents.list());
+  await note("with-signal", toky.contacts.list({ limit: 1, signal: keep.signal }));
+  await ctl({ route: "/sms", method: "GET", status: 503, count: 1 });
+  await note("retry-then-ok", toky.sms.list({ limit: 1 }));
+  await ctl({ route: "/cdrs", method: "GET", status: 503, count: 2 });
+  await note("fails-after-retry", toky.calls.list({ limit: 1, maxRetries: 1 }));
+  await ctl({ route: "/webhooks", method: "GET", kind: "hang" });
+  await note("timeout", toky.webhooks.list({ timeoutMs: 300 }));
+  await ctl({ route: "/voicemails", method: "GET", status: 503, count: 3 });
+  const ac = new AbortController();
+  const p = toky.voicemails.list({ signal: ac.signal, maxRetries: 2 });
+  setTimeout(() => ac.abort("stop"), 150);
+  await note("abort-in-backoff", p);
+  await ctl({ route: "/agents", method: "GET", kind: "hang" });
+  const ac2 = new AbortController();
+  const p2 = toky.agents.list({ signal: ac2.signal });
+  setTimeout(() => ac2.abort(), 150);
+  await note("abort-hang", p2);
+  await note("validation", toky.contacts.get("nope"));
+  await note("raw", toky.request({ path: "/agents" }));
+`;
+const NEVER = `
+  const never = new Toky({ apiKey: "demo-key", baseUrl: base + "/v1", fetch: () => new Promise(() => {}) });
+  const keep = new AbortController();
+  await note("fetch-never-settles", never.agents.list({ timeoutMs: 200, signal: keep.signal }));
+`;
+
+async function childExitsByItself(calls, expected) {
   await mock.clearFaults();
   const script = `
-    import { Toky } from ${JSON.stringify(ROOT + "pkg/node.js")};
+    import { Toky } from ${JSON.stringify(import.meta.resolve("toky-wasm"))};
     const base = process.argv[1];
     const ctl = (b) => fetch(base + "/__mock/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(b) });
     const toky = new Toky({ apiKey: "demo-key", baseUrl: base + "/v1" });
     const out = [];
     const note = (name, p) => p.then(() => out.push(name + ":ok"), (e) => out.push(name + ":" + e.kind));
-    await note("plain", toky.agents.list());
-    const keep = new AbortController();
-    await note("with-signal", toky.contacts.list({ limit: 1, signal: keep.signal }));
-    await ctl({ route: "/sms", method: "GET", status: 503, count: 1 });
-    await note("retry-then-ok", toky.sms.list({ limit: 1 }));
-    await ctl({ route: "/cdrs", method: "GET", status: 503, count: 2 });
-    await note("fails-after-retry", toky.calls.list({ limit: 1, maxRetries: 1 }));
-    await ctl({ route: "/webhooks", method: "GET", kind: "hang" });
-    await note("timeout", toky.webhooks.list({ timeoutMs: 300 }));
-    await ctl({ route: "/voicemails", method: "GET", status: 503, count: 3 });
-    const ac = new AbortController();
-    const p = toky.voicemails.list({ signal: ac.signal, maxRetries: 2 });
-    setTimeout(() => ac.abort("stop"), 150);
-    await note("abort-in-backoff", p);
-    await ctl({ route: "/agents", method: "GET", kind: "hang" });
-    const ac2 = new AbortController();
-    const p2 = toky.agents.list({ signal: ac2.signal });
-    setTimeout(() => ac2.abort(), 150);
-    await note("abort-hang", p2);
-    await note("validation", toky.contacts.get("nope"));
-    await note("raw", toky.request({ path: "/agents" }));
+    ${calls}
     process.stdout.write(JSON.stringify(out) + "\\n");
   `;
   const child = spawn(process.execPath, ["--input-type=module", "-e", script, mock.url], { stdio: ["ignore", "pipe", "inherit"] });
@@ -211,12 +240,18 @@ test("no timer or listener keeps a Node process alive after the calls settle", a
   const exited = await within(new Promise((r) => child.once("exit", (code) => r(code))), 20_000);
   if (exited.hung) child.kill("SIGKILL");
   assert.ok(!exited.hung, `the child did not exit within 20 s; output so far: ${out}`);
-  assert.equal(exited.value, 0);
-  const results = JSON.parse(out);
-  assert.deepEqual(results, [
-    "plain:ok", "with-signal:ok", "retry-then-ok:ok", "fails-after-retry:server", "timeout:timeout",
-    "abort-in-backoff:aborted", "abort-hang:aborted", "validation:validation", "raw:ok",
-  ]);
+  // 13: Node's exit code for a top-level await that never settled (a call that never settled).
+  assert.equal(exited.value, 0, `the child's exit code (output: ${JSON.stringify(out)})`);
+  assert.deepEqual(JSON.parse(out), expected);
   const linger = performance.now() - doneAt;
   assert.ok(linger < 1500, `the process lingered ${Math.round(linger)} ms after its last call settled`);
-});
+}
+
+test("no timer or listener keeps a Node process alive after the calls settle", () =>
+  childExitsByItself(EVERY_WAY, [
+    "plain:ok", "with-signal:ok", "retry-then-ok:ok", "fails-after-retry:server", "timeout:timeout",
+    "abort-in-backoff:aborted", "abort-hang:aborted", "validation:validation", "raw:ok",
+  ]));
+
+test("no timer or listener keeps a Node process alive after a call whose fetch never settled", () =>
+  childExitsByItself(NEVER, ["fetch-never-settles:timeout"]));

@@ -1,8 +1,6 @@
 // Run by load.test.mjs as `node --expose-gc load-child.mjs MOCK_URL N`: N sequential calls (a mix
 // of lists, a get, a raw call and a not_found every tenth call), sampling the JS heap (after a
 // full GC) and the wasm linear memory every N/20 calls. Prints one JSON line.
-import { fileURLToPath } from "node:url";
-
 // The wasm instance's memory, caught as the package instantiates it (it is not exported).
 const memories = [];
 const keep = (i) => i?.exports?.memory instanceof WebAssembly.Memory && memories.push(i.exports.memory);
@@ -22,7 +20,7 @@ for (const name of ["instantiate", "instantiateStreaming"]) {
   };
 }
 
-const { Toky } = await import(fileURLToPath(new URL("../../pkg/node.js", import.meta.url)));
+const { Toky } = await import("toky-wasm"); // tests/reliability/node_modules/toky-wasm → pkg/
 const [base, n = "20000"] = process.argv.slice(2);
 const N = Number(n);
 const toky = new Toky({ apiKey: "demo-key", baseUrl: base + "/v1", maxRetries: 0 });
