@@ -34,25 +34,27 @@ fi
 #    benchmark), pinned by package-lock.json. Reinstalled only when the lockfile changed.
 if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.setup-stamp ]; then
   say "installing npm dev tools"
-  # `npm install`, not `npm ci`: this npm writes lockfiles without the other platforms' optional
-  # packages and `npm ci` then refuses them; install still honours the locked versions.
+  # `npm install` honours the locked versions. package-lock.json is committed exactly as this npm
+  # writes it (with every platform's optional packages), so a fresh clone's install leaves it
+  # unchanged and `git status` clean.
   npm install --no-audit --no-fund --loglevel=error
   touch node_modules/.setup-stamp
 fi
 
-# 5. Python tools of the test suites (tests/requirements.txt: schemathesis, ...) in a virtualenv
-#    under the ignored build/. Reinstalled only when the requirements file changed.
+# 5. Python tools of the test suites (tests/requirements.txt: schemathesis and the OpenAPI
+#    validator; httpbin + gunicorn, the reference server) in a virtualenv under the ignored
+#    build/, from PyPI. Reinstalled only when that file changed (a copy of it is the stamp).
 venv=build/venv
-if [ ! -f "$venv/.setup-stamp" ] || [ tests/requirements.txt -nt "$venv/.setup-stamp" ]; then
+if ! cmp -s tests/requirements.txt "$venv/requirements.stamp" 2>/dev/null; then
   if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
     say "installing python3-venv from Debian"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
   fi
   say "installing the Python test tools into $venv (tests/requirements.txt)"
-  python3 -m venv "$venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt
-  touch "$venv/.setup-stamp"
+  cp tests/requirements.txt "$venv/requirements.stamp"
 fi
 
 say "toolchain ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $want, $(chromium --version 2>/dev/null | cut -d' ' -f1-2), node $(node --version)"

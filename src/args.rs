@@ -332,7 +332,10 @@ impl<'a> TryFrom<Field<'a>> for Id {
     /// resolved away by the URL parser instead of naming a record.
     fn try_from(f: Field<'a>) -> Result<Id, Error> {
         let s = f.str(ID_EXPECTED)?;
-        if s == "." || s == ".." {
+        // In any spelling: `%2e` or `.%2E` would be a literal segment once encoded again, but a
+        // server or proxy that decodes before routing would see a dot segment.
+        let decoded = percent_encoding::percent_decode_str(s).decode_utf8_lossy();
+        if decoded == "." || decoded == ".." {
             return Err(Error::field(f.name, &format!("expected an id, got {s:?}: a dot segment cannot name a record")));
         }
         if s.is_empty() || s.len() > 256 || s.chars().any(char::is_control) {
@@ -483,8 +486,12 @@ mod tests {
             let e = required::<Id>(&o, "id").unwrap_err();
             assert_eq!(e.field.as_deref(), Some("id"), "{bad:?}");
         }
-        let o = vec![("id".to_string(), Arg::Str("%2e%2e".into()))];
-        assert!(required::<Id>(&o, "id").is_ok(), "escaped dots are a literal id: encoded again, they stay one segment");
+        for bad in ["%2e", "%2E%2e", ".%2e", "%2e."] {
+            let o = vec![("id".to_string(), Arg::Str(bad.into()))];
+            assert!(required::<Id>(&o, "id").is_err(), "{bad}: a dot segment in any spelling");
+        }
+        let o = vec![("id".to_string(), Arg::Str("%252e%252e".into()))];
+        assert!(required::<Id>(&o, "id").is_ok(), "doubly escaped: a literal id, encoded again it stays one segment");
     }
 
     #[test]
