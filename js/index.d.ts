@@ -16,9 +16,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries of GET/PUT/DELETE after connection failures, 408, 429 and 5xx. Default 2. */
   maxRetries?: number;
-  /** A fetch implementation to use instead of the global one. It is called with one `Request`
-   * (built by gloo-net, signal attached) and must resolve to a `Response`. */
-  fetch?: (input: Request) => Promise<Response>;
+  /** A fetch implementation to use instead of the global one: called as `fetch(url, init)`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
   /** Allow calling api.toky.co directly from a browser page (exposes the key to the page). */

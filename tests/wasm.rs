@@ -351,10 +351,10 @@ fn key_never_in_errors() {
     assert!(!text.contains("top-secret"), "{text}");
 }
 
-/// A `fetch` given to the client: `body` is JS run as the function's body with the request as
-/// `req` (e.g. `return new Promise(() => {})`).
+/// A `fetch` given to the client: `body` is JS run as the function's body with the arguments
+/// `url` and `init` (e.g. `return new Promise(() => {})`).
 fn client_fetching(body: &str, extra: &str) -> Client {
-    let f: js_sys::Function = MakeFunction::new(&format!("return (req) => {{ {body} }};")).unchecked_into();
+    let f: js_sys::Function = MakeFunction::new(&format!("return (url, init) => {{ {body} }};")).unchecked_into();
     let f = f.call0(&JsValue::UNDEFINED).unwrap();
     let cfg = format!("{{\"apiKey\":\"sk-top-secret\",\"baseUrl\":\"{}\"{extra}}}", base());
     Client::new(json(&cfg), f, false).unwrap_or_else(|e| panic!("{:?}", JSON::stringify(&e)))
@@ -419,7 +419,7 @@ async fn requests_cannot_escape_the_base_path() {
 
 #[wasm_bindgen_test]
 async fn a_key_the_server_echoes_is_redacted() {
-    let body = r#"return Promise.resolve(new Response(JSON.stringify({ success: false, error_message: 'Invalid API key: ' + req.headers.get('x-toky-key') }), { status: 401 }));"#;
+    let body = r#"return Promise.resolve(new Response(JSON.stringify({ success: false, error_message: 'Invalid API key: ' + init.headers.get('x-toky-key') }), { status: 401 }));"#;
     let c = client_fetching(body, r#","maxRetries":0"#);
     let e = call(&c, "agents.list", "{}").await.unwrap_err();
     let text = JSON::stringify(&e).unwrap().as_string().unwrap();

@@ -409,6 +409,22 @@ fn build(inner: &Inner, plan: &Plan, href: &str, signal: &AbortSignal) -> Result
     req.map(web_sys::Request::from).map_err(|e| inner.cfg.redact(&e.to_string()))
 }
 
+/// The `init` of a `fetch(url, init)` call equivalent to `req`.
+fn init_of(req: &web_sys::Request, plan: &Plan, signal: &AbortSignal) -> JsValue {
+    let init = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&init, &k.into(), v);
+    };
+    set("method", &req.method().into());
+    set("headers", &req.headers().into());
+    set("redirect", &"manual".into());
+    set("signal", signal);
+    if let Some(b) = &plan.body {
+        set("body", &b.as_str().into());
+    }
+    init.into()
+}
+
 async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attempt {
     let signal = guard.controller.signal();
     let req = match build(inner, plan, href, &signal) {
@@ -416,7 +432,9 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
         Err(message) => return Attempt::Failed { message: format!("the request could not be built: {message}"), status: None, request_id: None },
     };
     let p = match &inner.fetch {
-        Some(f) => match f.call1(&JsValue::UNDEFINED, &req) {
+        // The caller's fetch gets the documented `(url, init)` form, from the request gloo-net
+        // built (its resolved URL, method and headers), so a wrapper may read `init.method`.
+        Some(f) => match f.call2(&JsValue::UNDEFINED, &req.url().into(), &init_of(&req, plan, &signal)) {
             Ok(p) => Promise::resolve(&p),
             Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None },
         },
