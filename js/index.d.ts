@@ -63,40 +63,10 @@ export interface Page<T> {
   results: T[];
 }
 
-// @generated-records: the record interfaces (Agent, Contact, Sms, SmsSent, Voicemail,
-// CallRecord, Recording, Webhook) are generated from the Rust record structs
-// (`examples/typescript.rs`) and inserted here by scripts/pack.mjs.
-
-export interface ContactInput {
-  phone: Phone;
-  first_name?: string;
-  last_name?: string;
-  email?: string;
-  company?: string;
-  city?: string;
-  /** ISO 3166 alpha-2, e.g. "US". */
-  country_code?: string;
-  /** Email of the agent creating the contact. */
-  created_by?: string;
-}
-
-/** Fields to change; `null` clears a field. */
-export interface ContactPatch {
-  first_name?: string | null;
-  last_name?: string | null;
-  email?: string | null;
-  company?: string | null;
-  city?: string | null;
-}
-
-export interface SmsInput {
-  /** One of the account's SMS-enabled Toky numbers. */
-  from: Phone;
-  to: Phone;
-  text: string;
-  /** Email of the sending agent. */
-  agent?: string;
-}
+// @generated-records: the interfaces of the records (Agent, Contact, Sms, SmsSent, Voicemail,
+// CallRecord, Recording, Webhook), the inputs (ContactInput, ContactPatch, SmsInput,
+// WebhookInput) and SmsSegments are generated from their Rust types (`examples/typescript.rs`)
+// and inserted here by scripts/pack.mjs.
 
 export type WebhookEventName =
   | "new_call"
@@ -106,12 +76,6 @@ export type WebhookEventName =
   | "inbound_call_ended"
   | "outbound_call"
   | "outbound_call_ended";
-
-export interface WebhookInput {
-  event: WebhookEventName;
-  /** Absolute http(s) URL Toky will POST events to. */
-  url: string;
-}
 
 export interface Deleted {
   success: boolean;
@@ -135,17 +99,6 @@ export interface RawResponse {
   headers: Record<string, string>;
   /** Parsed JSON when the body is JSON, the text otherwise, null when empty. */
   body: JsonValue;
-}
-
-export interface SmsSegments {
-  encoding: "GSM-7" | "UCS-2";
-  /** Billed units: GSM-7 septets (extension characters count 2) or UTF-16 code units. */
-  characters: number;
-  segments: number;
-  /** Units per segment: 160/70 for a single message, 153/67 once split. */
-  perSegment: number;
-  /** Units left in the last segment. */
-  remaining: number;
 }
 
 export type ErrorKind =

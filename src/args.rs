@@ -3,7 +3,7 @@
 //! Arguments arrive through serde: in wasm, `serde_wasm_bindgen` reads the JS values themselves
 //! (so a function, a symbol or an array where a string belongs is seen as such, not as whatever
 //! `JSON.stringify` would have made of it); on the host, `serde_json`. [`Arg`] is the one
-//! self-describing form both produce. The typed inputs of each resource (`sms::SmsSend`,
+//! self-describing form both produce. The typed inputs of each resource (`sms::SmsInput`,
 //! `contacts::ContactInput`, ...) are built from it with `TryFrom`, through the checked newtypes
 //! below ([`Phone`], [`Email`], [`Id`], [`Text`]), and every failure is a `validation` error that
 //! names the field and what was expected.

@@ -27,6 +27,47 @@ crate::record! {
     }
 }
 
+crate::typed! {
+    /// What `contacts.create` takes; checked, it is also the request body.
+    #[derive(Debug, Default, serde::Serialize)]
+    pub struct ContactInput {
+        phone: Option<String> => ": Phone",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_name: Option<String> => "?: string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_name: Option<String> => "?: string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        email: Option<String> => "?: string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        company: Option<String> => "?: string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        city: Option<String> => "?: string",
+        /// ISO 3166 alpha-2, e.g. "US".
+        #[serde(skip_serializing_if = "Option::is_none")]
+        country_code: Option<String> => "?: string",
+        /// Email of the agent creating the contact.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        created_by: Option<String> => "?: string",
+    }
+}
+
+crate::typed! {
+    /// What `contacts.update` takes: the fields to change; `null` clears a field.
+    #[derive(Debug, Default, serde::Serialize)]
+    pub struct ContactPatch {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_name: Option<Option<String>> => "?: string | null",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_name: Option<Option<String>> => "?: string | null",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        email: Option<Option<String>> => "?: string | null",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        company: Option<Option<String>> => "?: string | null",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        city: Option<Option<String>> => "?: string | null",
+    }
+}
+
 /// Names, company and city: free text, but not empty and not absurdly long.
 const MAX_TEXT: usize = 200;
 
@@ -47,7 +88,18 @@ pub fn create(cfg: &Config, input: Option<&Arg>) -> Result<Plan, Error> {
     let input = args::object(input, "input", false)?;
     args::only(input, &decided::CONTACT_CREATE_FIELDS)?;
     args::required::<Phone>(input, "phone")?;
-    let body = fields(input, &decided::CONTACT_CREATE_FIELDS, false)?;
+    let mut f = fields(input, &decided::CONTACT_CREATE_FIELDS, false)?;
+    let mut take = |k: &str| f.remove(k).and_then(|v| v.as_str().map(str::to_string));
+    let body = ContactInput {
+        phone: take("phone"),
+        first_name: take("first_name"),
+        last_name: take("last_name"),
+        email: take("email"),
+        company: take("company"),
+        city: take("city"),
+        country_code: take("country_code"),
+        created_by: take("created_by"),
+    };
     Ok(Plan::new(cfg, &decided::CONTACTS_CREATE, None, Decode::Object(Kind::Contact)).body(&body))
 }
 
@@ -56,10 +108,19 @@ pub fn update(cfg: &Config, o: &[(String, Arg)]) -> Result<Plan, Error> {
     let phone = phone_id(o)?;
     let patch = args::object(args::get(o, "patch"), "patch", false)?;
     args::only(patch, &decided::CONTACT_UPDATE_FIELDS)?;
-    let body = fields(patch, &decided::CONTACT_UPDATE_FIELDS, true)?;
-    if body.is_empty() {
+    let mut f = fields(patch, &decided::CONTACT_UPDATE_FIELDS, true)?;
+    if f.is_empty() {
         return Err(Error::field("patch", &format!("expected at least one of {}", decided::CONTACT_UPDATE_FIELDS.join(", "))));
     }
+    // Present: Some(Some(text)), or Some(None) for a null that clears the field.
+    let mut take = |k: &str| f.remove(k).map(|v| v.as_str().map(str::to_string));
+    let body = ContactPatch {
+        first_name: take("first_name"),
+        last_name: take("last_name"),
+        email: take("email"),
+        company: take("company"),
+        city: take("city"),
+    };
     Ok(Plan::new(cfg, &decided::CONTACTS_UPDATE, Some(&phone), Decode::Object(Kind::Contact)).body(&body))
 }
 

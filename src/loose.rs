@@ -115,6 +115,11 @@ macro_rules! kinds {
                 $name($f(v))
             }
         }
+
+        impl $name {
+            /// The normaliser, for records typed in place (`records.rs`).
+            pub const NORMALISE: fn(Value) -> Value = $f;
+        }
     )*};
 }
 

@@ -35,17 +35,31 @@ impl Encoding {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-#[cfg_attr(test, derive(Debug))]
-pub struct Segments {
-    pub encoding: Encoding,
-    /// Encoding units: GSM-7 septets or UTF-16 code units.
-    pub characters: u32,
-    pub segments: u32,
-    pub per_segment: u32,
-    /// Units still free in the last part.
-    pub remaining: u32,
+impl serde::Serialize for Encoding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
+
+crate::typed! {
+    /// How an SMS text is billed (`smsSegments`).
+    #[derive(Clone, Copy, PartialEq, serde::Serialize)]
+    #[cfg_attr(test, derive(Debug))]
+    #[serde(rename_all = "camelCase")]
+    pub struct SmsSegments {
+        encoding: Encoding => ": \"GSM-7\" | \"UCS-2\"",
+        /// Billed units: GSM-7 septets (extension characters count 2) or UTF-16 code units.
+        characters: u32 => ": number",
+        segments: u32 => ": number",
+        /// Units per segment: 160/70 for a single message, 153/67 once split.
+        per_segment as perSegment: u32 => ": number",
+        /// Units left in the last segment.
+        remaining: u32 => ": number",
+    }
+}
+
+/// The name the core used before the type was shared with TypeScript.
+pub type Segments = SmsSegments;
 
 /// Septets a character takes in GSM 03.38: 1 in the basic table, 2 in the extension table
 /// (escape + code), None when the text must go as UCS-2.

@@ -36,22 +36,25 @@ crate::record! {
 /// deliver reliably; a longer text is almost certainly a bug in the caller.
 pub const MAX_TEXT: usize = 1600;
 
-/// `sms.send({from, to, text, agent?})`, checked; serialised as the request body.
-#[derive(Debug, Serialize)]
-pub struct SmsSend {
-    pub from: Phone,
-    pub to: Phone,
-    pub text: String,
-    /// [SEEN] The sending agent goes out as `email` (`decided::SMS_AGENT_FIELD`).
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Email>,
+crate::typed! {
+    /// What `sms.send` takes; checked, it is also the request body.
+    #[derive(Debug, Serialize)]
+    pub struct SmsInput {
+        /// One of the account's SMS-enabled Toky numbers.
+        from: Phone => ": Phone",
+        to: Phone => ": Phone",
+        text: String => ": string",
+        /// Email of the sending agent.
+        #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
+        agent: Option<Email> => "?: string",
+    }
 }
 
-impl TryFrom<&[(String, Arg)]> for SmsSend {
+impl TryFrom<&[(String, Arg)]> for SmsInput {
     type Error = Error;
-    fn try_from(input: &[(String, Arg)]) -> Result<SmsSend, Error> {
+    fn try_from(input: &[(String, Arg)]) -> Result<SmsInput, Error> {
         args::only(input, &["from", "to", "text", "agent"])?;
-        Ok(SmsSend {
+        Ok(SmsInput {
             from: args::required(input, "from")?,
             to: args::required(input, "to")?,
             text: args::text(input, "text", true, MAX_TEXT)?.unwrap_or_default().to_string(),
@@ -61,7 +64,7 @@ impl TryFrom<&[(String, Arg)]> for SmsSend {
 }
 
 pub fn send(cfg: &Config, input: Option<&Arg>) -> Result<Plan, Error> {
-    let input = SmsSend::try_from(args::object(input, "input", false)?)?;
+    let input = SmsInput::try_from(args::object(input, "input", false)?)?;
     debug_assert_eq!(decided::SMS_AGENT_FIELD, "email");
     Ok(Plan::new(cfg, &decided::SMS_SEND, None, Decode::Object(Kind::SmsSent)).body(&input))
 }

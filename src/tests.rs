@@ -212,3 +212,19 @@ fn segments_as_json() {
     assert!(segments_json("😀").starts_with("{\"encoding\":\"UCS-2\",\"characters\":2,\"segments\":1"));
 }
 
+
+/// The TypeScript the build puts into index.d.ts names every field as JS sees it.
+#[test]
+fn typescript_names_what_js_sees() {
+    let ts = crate::records::typescript();
+    let seg: serde_json::Value = serde_json::from_str(&segments_json("hi")).unwrap();
+    let block = &ts[ts.find("export interface SmsSegments {").unwrap()..];
+    let block = &block[..block.find("\n}").unwrap()];
+    for k in seg.as_object().unwrap().keys() {
+        assert!(block.contains(&format!("  {k}: ")), "SmsSegments.{k} is not declared as JS sees it");
+    }
+    for name in ["Agent", "Contact", "Sms", "SmsSent", "Voicemail", "CallRecord", "Recording", "Webhook", "ContactInput", "ContactPatch", "SmsInput", "WebhookInput"] {
+        assert!(ts.contains(&format!("export interface {name} {{")), "{name}");
+    }
+    assert!(!ts.contains("unknown;\n  ") && !ts.contains(": any"), "no untyped fields");
+}

@@ -19,13 +19,15 @@ crate::record! {
     }
 }
 
-/// `webhooks.create({event, url})`, checked; serialised as the request body.
-#[derive(Debug, Serialize)]
-pub struct WebhookInput {
-    pub event: String,
-    /// [SEEN] goes out as `hook_url` (`decided::WEBHOOK_URL_FIELD`).
-    #[serde(rename = "hook_url")]
-    pub url: String,
+crate::typed! {
+    /// What `webhooks.create` takes; checked, it is also the request body.
+    #[derive(Debug, Serialize)]
+    pub struct WebhookInput {
+        event: String => ": WebhookEventName",
+        /// Absolute http(s) URL Toky will POST events to.
+        #[serde(rename = "hook_url")]
+        url: String => ": string",
+    }
 }
 
 pub fn event_name<'a>(o: &'a [(String, Arg)], key: &str) -> Result<&'a str, Error> {
