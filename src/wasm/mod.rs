@@ -445,9 +445,15 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
         Err(None) => return Attempt::Stopped,
         Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None },
     };
-    let Ok(res) = res.dyn_into::<web_sys::Response>() else {
+    // A Response, or one from another implementation (a polyfill, a test double): wasm-bindgen
+    // calls its members by name, so anything with `status`, `headers.get` and `arrayBuffer` works.
+    let looks_like = res.is_object()
+        && Reflect::get(&res, &"status".into()).map_or(false, |s| s.as_f64().is_some())
+        && Reflect::get(&res, &"headers".into()).map_or(false, |h| h.is_object());
+    if !looks_like {
         return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None };
-    };
+    }
+    let res: web_sys::Response = res.unchecked_into();
     let res = GlooResponse::from(res);
     let status = res.status();
     let h = res.headers();
