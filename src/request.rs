@@ -150,7 +150,7 @@ impl Config {
             Error::new(ErrorKind::Validation, format!("{why}; the request was not sent, so the API key stays with baseUrl")).op(&plan.op)
         };
         let parts = resolve(&plan.url, None);
-        if !parts.as_ref().map_or(false, |p| self.contains(p)) {
+        if !parts.as_ref().is_some_and(|p| self.contains(p)) {
             return Err(match plan.target {
                 Target::Next => Error::new(
                     ErrorKind::Api,

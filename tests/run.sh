@@ -18,17 +18,9 @@ suite "size budget" node scripts/pack.mjs --check
 
 step "starting toky-mock"
 cargo build --release --quiet -p toky-mock
-log=$(mktemp)
-target/release/toky-mock --port 0 --seed 1 --www www --pkg pkg >"$log" 2>&1 &
-mock_pid=$!
-trap 'kill $mock_pid 2>/dev/null || true; wait $mock_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q 'listening on http://' "$log" && break
-  kill -0 $mock_pid 2>/dev/null || break
-  sleep 0.1
-done
-TOKY_MOCK_URL=$(sed -n 's|.*listening on \(http://[0-9.]*:[0-9]*\).*|\1|p' "$log" | head -1)
-[ -n "$TOKY_MOCK_URL" ] || { cat "$log"; echo "toky-mock did not start" >&2; exit 1; }
+. tests/mock.sh
+trap 'kill $TOKY_MOCK_URL_PID 2>/dev/null || true; wait $TOKY_MOCK_URL_PID 2>/dev/null || true' EXIT
+start_mock TOKY_MOCK_URL --port 0 --seed 1 --www www --pkg pkg
 export TOKY_MOCK_URL
 echo "toky-mock at $TOKY_MOCK_URL"
 

@@ -448,8 +448,8 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     // A Response, or one from another implementation (a polyfill, a test double): wasm-bindgen
     // calls its members by name, so anything with `status`, `headers.get` and `arrayBuffer` works.
     let looks_like = res.is_object()
-        && Reflect::get(&res, &"status".into()).map_or(false, |s| s.as_f64().is_some())
-        && Reflect::get(&res, &"headers".into()).map_or(false, |h| h.is_object());
+        && Reflect::get(&res, &"status".into()).is_ok_and(|s| s.as_f64().is_some())
+        && Reflect::get(&res, &"headers".into()).is_ok_and(|h| h.is_object());
     if !looks_like {
         return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None };
     }
@@ -482,7 +482,7 @@ async fn run(inner: &Inner, plan: Plan, options: &JsValue) -> Result<JsValue, Er
         .ok()
         .filter(|s| !s.is_undefined() && !s.is_null())
         .map(JsCast::unchecked_into);
-    if caller.as_ref().map_or(false, |s| s.aborted()) {
+    if caller.as_ref().is_some_and(|s| s.aborted()) {
         return Err(stop_error(ABORTED, timeout_ms, 0));
     }
     let href = cfg.target(&plan, &resolve)?;

@@ -15,18 +15,10 @@ fi
 command -v python3 >/dev/null || { echo "cli suite: python3 is needed (an independent CSV reader, and a pseudo-terminal)" >&2; exit 1; }
 [ -x target/release/toky-mock ] || cargo build --release --quiet -p toky-mock
 
-log=$(mktemp)
 key="cli-test-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-target/release/toky-mock --host 127.0.0.1 --port 0 --seed 2 --contacts 10000 --api-key "$key" >"$log" 2>&1 &
-big_pid=$!
-trap 'kill $big_pid 2>/dev/null || true; wait $big_pid 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 100); do
-  grep -q 'listening on http://' "$log" && break
-  kill -0 $big_pid 2>/dev/null || break
-  sleep 0.1
-done
-TOKY_MOCK_10K_URL=$(sed -n 's|.*listening on \(http://[0-9.]*:[0-9]*\).*|\1|p' "$log" | head -1)
-[ -n "$TOKY_MOCK_10K_URL" ] || { cat "$log"; echo "the 10,000-contact toky-mock did not start" >&2; exit 1; }
+. tests/mock.sh
+trap 'kill $TOKY_MOCK_10K_URL_PID 2>/dev/null || true; wait $TOKY_MOCK_10K_URL_PID 2>/dev/null || true' EXIT
+start_mock TOKY_MOCK_10K_URL --host 127.0.0.1 --port 0 --seed 2 --contacts 10000 --api-key "$key"
 export TOKY_MOCK_10K_URL TOKY_MOCK_10K_KEY="$key"
 echo "toky-mock with 10,000 contacts at $TOKY_MOCK_10K_URL"
 

@@ -24,18 +24,10 @@ key=openapi-suite-key
 
 "$venv/bin/openapi-spec-validator" mock/openapi.yaml
 
-log=$(mktemp)
 work=$(mktemp -d) # schemathesis writes a .schemathesis/ cache into its working directory
-"$bin" --port 0 --seed 1 --api-key "$key" --loopback-webhooks >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
-for _ in $(seq 100); do
-  grep -q 'listening on http://' "$log" && break
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.1
-done
-url=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$log" | head -1)
-[ -n "$url" ] || { cat "$log"; echo "toky-mock did not start" >&2; exit 1; }
+. tests/mock.sh
+trap 'kill $url_PID 2>/dev/null || true; wait $url_PID 2>/dev/null || true; rm -rf "$work"' EXIT
+start_mock url --port 0 --seed 1 --api-key "$key" --loopback-webhooks
 echo "own toky-mock at $url (--loopback-webhooks)"
 
 PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" tests/openapi/check.py "$url" "$key"
