@@ -4,6 +4,7 @@
 # is in fuzz/artifacts/TARGET/; replay it with `cargo fuzz run -s none TARGET FILE`).
 #   FUZZ_SECONDS  seconds per target (default 120)
 #   FUZZ_JOBS     targets at a time (default 2)
+#   FUZZ_RUNS     also stop a target after this many executions (default: no limit)
 #   FUZZ_TARGETS  which targets (default: all five)
 #   FUZZ_WORK     where the corpus grown by the runs goes (default build/fuzz; the committed
 #                 seeds in fuzz/corpus/TARGET are read, never written)
@@ -26,15 +27,15 @@ cargo fuzz build -s none
 echo "fuzz targets built in $(( $(date +%s) - start )) s"
 
 run_one() {
-  local t=$1 work=$2 secs=$3
+  local t=$1 work=$2 secs=$3 runs=$4
   mkdir -p "$work/corpus/$t"
   # Stale artifacts would be reported as this run's crashes.
   rm -f fuzz/artifacts/"$t"/crash-* fuzz/artifacts/"$t"/leak-* fuzz/artifacts/"$t"/timeout-* fuzz/artifacts/"$t"/oom-*
   cargo fuzz run -s none "$t" "$work/corpus/$t" "$PWD/fuzz/corpus/$t" -- \
-    -max_total_time="$secs" -dict="$PWD/fuzz/dict/$t.dict" -print_final_stats=1 >"$work/$t.log" 2>&1 || true
+    -max_total_time="$secs" -dict="$PWD/fuzz/dict/$t.dict" -print_final_stats=1 ${runs:+-runs=$runs} >"$work/$t.log" 2>&1 || true
 }
 export -f run_one
-printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {} "$work" "$secs"
+printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {} "$work" "$secs" "${FUZZ_RUNS:-}"
 
 failed=0
 printf '\n%-12s %12s %8s %10s %8s %8s\n' target executions seconds execs/s corpus crashes

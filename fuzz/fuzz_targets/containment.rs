@@ -5,6 +5,8 @@
 //! below. An id must stay exactly one segment that decodes back to the id.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::fuzz_target;
 use toky_wasm::args::Arg;
 use toky_wasm::request::{self, Config};
@@ -23,25 +25,27 @@ fn check(cfg: &Config, base: &url::Url, what: &str, input: &str, plan: &request:
     Some(u)
 }
 
+/// Each base's client and its URL, made once.
+static CLIENTS: LazyLock<Vec<(Config, url::Url)>> =
+    LazyLock::new(|| BASES.iter().map(|b| (config(b), url::Url::parse(b).unwrap_or_else(|e| panic!("{b}: {e}")))).collect());
+
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, rest)) = data.split_first() else { return };
-    let base_str = BASES[usize::from(sel) % BASES.len()];
+    let Some((cfg, base)) = CLIENTS.get(usize::from(sel) % BASES.len()) else { return };
     let s = String::from_utf8_lossy(rest);
-    let cfg = config(base_str);
-    let Ok(base) = url::Url::parse(base_str) else { return };
 
     // A `next` URL from the server.
-    let Ok(list) = agents::list(&cfg, &[], false) else { panic!("agents.list") };
-    check(&cfg, &base, "next", &s, &list.next(&s));
+    let Ok(list) = agents::list(cfg, &[], false) else { panic!("agents.list") };
+    check(cfg, base, "next", &s, &list.next(&s));
 
     // A raw call's path (relative or absolute).
-    if let Ok(plan) = request::raw(&cfg, &[("path".to_string(), Arg::Str(s.to_string()))]) {
-        check(&cfg, &base, "raw path", &s, &plan);
+    if let Ok(plan) = request::raw(cfg, &[("path".to_string(), Arg::Str(s.to_string()))]) {
+        check(cfg, base, "raw path", &s, &plan);
     }
 
     // A record id: exactly one segment under /webhooks, which decodes back to the id.
-    if let Ok(plan) = webhooks::delete(&cfg, &[("id".to_string(), Arg::Str(s.to_string()))]) {
-        if let Some(u) = check(&cfg, &base, "id", &s, &plan) {
+    if let Ok(plan) = webhooks::delete(cfg, &[("id".to_string(), Arg::Str(s.to_string()))]) {
+        if let Some(u) = check(cfg, base, "id", &s, &plan) {
             let path = u.path();
             let (dir, seg) = path.rsplit_once('/').unwrap_or_else(|| panic!("no segment in {path}"));
             assert_eq!(dir, format!("{}/webhooks", base.path().trim_end_matches('/')), "id {s:?}: not directly under /webhooks: {u}");
