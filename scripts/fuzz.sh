@@ -27,12 +27,14 @@ cargo fuzz build -s none
 echo "fuzz targets built in $(( $(date +%s) - start )) s"
 
 run_one() {
-  local t=$1 work=$2 secs=$3 runs=$4
+  local t=$1 work=$2 secs=$3 runs=$4 len=
+  # A URL past 512 bytes exercises nothing the short ones do, and costs per execution.
+  if [ "$t" = containment ]; then len=-max_len=512; fi
   mkdir -p "$work/corpus/$t"
   # Stale artifacts would be reported as this run's crashes.
   rm -f fuzz/artifacts/"$t"/crash-* fuzz/artifacts/"$t"/leak-* fuzz/artifacts/"$t"/timeout-* fuzz/artifacts/"$t"/oom-*
   cargo fuzz run -s none "$t" "$work/corpus/$t" "$PWD/fuzz/corpus/$t" -- \
-    -max_total_time="$secs" -dict="$PWD/fuzz/dict/$t.dict" -print_final_stats=1 ${runs:+-runs=$runs} >"$work/$t.log" 2>&1 || true
+    -max_total_time="$secs" -dict="$PWD/fuzz/dict/$t.dict" -print_final_stats=1 ${runs:+-runs=$runs} $len >"$work/$t.log" 2>&1 || true
 }
 export -f run_one
 printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {} "$work" "$secs" "${FUZZ_RUNS:-}"
