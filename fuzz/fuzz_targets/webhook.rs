@@ -10,6 +10,10 @@ use toky_wasm::args::Arg;
 use toky_wasm::error::ErrorKind;
 use toky_wasm::events;
 
+/// The letters of the core's auth messages (events.rs, check_token).
+const AUTH_TEXT: &str = "no token in the request URL: it did not come through this receiver's hook\
+                         the token in the request URL does not match";
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else { return };
     // Options, a NUL, then the body.
@@ -52,8 +56,12 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => {
+            // The token never comes back in an auth error. (A token spelt only with letters of
+            // the core's own fixed messages could be found in them without being echoed, and
+            // the fuzzer does find such spellings: only tokens with a letter those messages do
+            // not have are checked.)
             if e.kind == ErrorKind::Auth {
-                if let Some(token) = field("token").filter(|t| t.len() >= 8) {
+                if let Some(token) = field("token").filter(|t| t.chars().any(|c| !AUTH_TEXT.contains(c))) {
                     assert!(!e.message.contains(token), "the token is in the error: {}", e.message);
                 }
             }
