@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-FUZZ_SECONDS=${FUZZ_SECONDS:-5} FUZZ_WORK="$work" exec bash scripts/fuzz.sh
+FUZZ_SECONDS=${FUZZ_SECONDS:-5} FUZZ_WORK="$work" bash scripts/fuzz.sh
