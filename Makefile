@@ -3,6 +3,8 @@ PORT ?= 8080
 SEED ?= 1
 # `make fuzz`: seconds per fuzz target (two run at a time).
 FUZZ_SECONDS ?= 120
+# and, if set, executions per target (a target stops at whichever comes first).
+FUZZ_RUNS ?=
 
 .PHONY: setup build test demo bench mock fuzz clean
 
@@ -26,7 +28,7 @@ bench: build
 
 # libFuzzer targets of the core (fuzz/, cargo-fuzz; installs cargo-fuzz if missing).
 fuzz:
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh
 
 clean:
 	rm -rf target build pkg/*.js pkg/*.cjs pkg/*.wasm pkg/*.d.ts pkg/*.d.cts pkg/*.tgz node_modules
