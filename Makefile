@@ -1,8 +1,12 @@
 # toky-wasm. `make demo` and `make test` work on a fresh machine: both run `make setup` first.
 PORT ?= 8080
 SEED ?= 1
+# `make fuzz`: seconds per fuzz target (two run at a time).
+FUZZ_SECONDS ?= 120
+# and, if set, executions per target (a target stops at whichever comes first).
+FUZZ_RUNS ?=
 
-.PHONY: setup build test demo bench mock clean
+.PHONY: setup build test demo bench mock fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -21,6 +25,10 @@ demo: build
 bench: build
 	@cargo build --release -q -p toky-mock
 	@node bench/run.mjs
+
+# libFuzzer targets of the core (fuzz/, cargo-fuzz; installs cargo-fuzz if missing).
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh
 
 clean:
 	rm -rf target build pkg/*.js pkg/*.cjs pkg/*.wasm pkg/*.d.ts pkg/*.d.cts pkg/*.tgz node_modules
