@@ -5,24 +5,25 @@
 # to exit — and sets VAR to its URL and VAR_PID to its pid. Prints its log and exits on failure.
 # The caller stops it (`kill "$VAR_PID"`), usually from an EXIT trap.
 start_mock() {
-  local var=$1 log pid url
+  # Locals are prefixed so that no caller's VAR name is shadowed by one of them.
+  local _sm_var=$1 _sm_log _sm_pid _sm_url
   shift
-  log=$(mktemp)
-  target/release/toky-mock "$@" >"$log" 2>&1 &
-  pid=$!
-  printf -v "${var}_PID" %s "$pid"
+  _sm_log=$(mktemp)
+  target/release/toky-mock "$@" >"$_sm_log" 2>&1 &
+  _sm_pid=$!
+  printf -v "${_sm_var}_PID" %s "$_sm_pid"
   for _ in $(seq 100); do
-    grep -q 'listening on http://' "$log" && break
-    kill -0 "$pid" 2>/dev/null || break
+    grep -q 'listening on http://' "$_sm_log" && break
+    kill -0 "$_sm_pid" 2>/dev/null || break
     sleep 0.1
   done
-  url=$(sed -n 's|.*listening on \(http://[0-9.]*:[0-9]*\).*|\1|p' "$log" | head -1)
-  if [ -z "$url" ]; then
-    cat "$log"
-    rm -f "$log"
+  _sm_url=$(sed -n 's|.*listening on \(http://[0-9.]*:[0-9]*\).*|\1|p' "$_sm_log" | head -1)
+  if [ -z "$_sm_url" ]; then
+    cat "$_sm_log"
+    rm -f "$_sm_log"
     echo "toky-mock $* did not start" >&2
     exit 1
   fi
-  rm -f "$log"
-  printf -v "$var" %s "$url"
+  rm -f "$_sm_log"
+  printf -v "$_sm_var" %s "$_sm_url"
 }
