@@ -31,6 +31,13 @@ pub const BACKOFF_CAP_MS: f64 = 8_000.0;
 /// [DECIDED] Header read as the request id of a response, when the server sends one.
 pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "request-id"];
 
+/// [DECIDED] Watching by polling: time between polls, rows per request while paging back (most
+/// polls find nothing new, so smaller than iterate's page), and the longest wait between polls
+/// while transient failures last.
+pub const WATCH_INTERVAL_MS: u64 = 10_000;
+pub const WATCH_PAGE_SIZE: u64 = 50;
+pub const WATCH_MAX_BACKOFF_MS: f64 = 60_000.0;
+
 /// [DOC for SMS, SEEN for CDRs] The field the `filter` query compares with since/until.
 pub const FILTER_FIELD: &str = "created_at";
 

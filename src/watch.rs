@@ -15,14 +15,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::args::{self, Arg};
+use crate::decided::{WATCH_INTERVAL_MS as DEFAULT_INTERVAL_MS, WATCH_MAX_BACKOFF_MS as MAX_BACKOFF_MS, WATCH_PAGE_SIZE as DEFAULT_PAGE_SIZE};
 use crate::error::Error;
-
-/// [DECIDED] Defaults of a watch: most polls find nothing new, so a page smaller than
-/// iterate's default is cheaper.
-pub const DEFAULT_INTERVAL_MS: u64 = 10_000;
-pub const DEFAULT_PAGE_SIZE: u64 = 50;
-/// Transient failures are retried with backoff up to this long between polls.
-pub const MAX_BACKOFF_MS: f64 = 60_000.0;
 
 const OPTIONS: [&str; 7] = ["intervalMs", "since", "cursor", "pageSize", "signal", "timeoutMs", "maxRetries"];
 
