@@ -344,14 +344,12 @@ async function smsSend(ctx) {
     if (answer == null) throw ctx.signal.reason ?? new CliError("not sent", 1);
     if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not sent", 1);
   }
-  try {
-    await emitOne(ctx, await toky.sms.send(input, { signal: ctx.signal }));
-  } catch (e) {
-    // The client never re-sends a POST; neither does this tool. Say what that means.
-    if (e instanceof TokyError && ["network", "timeout", "aborted"].includes(e.kind))
-      e.message += " (not retried: the text may or may not have been sent; check `toky sms list`)";
-    throw e;
-  }
+  // Neither the client nor this tool ever sends a text again. When the answer is lost, the
+  // client reads the SMS history: found, it resolves (reconciled); otherwise its error says
+  // whether the text went out (sent: false, or null when nobody can tell).
+  const sent = await toky.sms.send(input, { signal: ctx.signal });
+  if (sent.reconciled) say("the answer was lost; the text was found in the SMS history, so it was sent (once)");
+  await emitOne(ctx, sent);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,8 +567,10 @@ fields, then any other field the first contact has.`,
       send: {
         summary: "send a text (never re-sent automatically)",
         description: `Prints the segment count (what the text is billed as) on stderr and, when stdin and stderr are
-a terminal, asks before sending; --yes skips the question. The request is made once: after a
-network failure or a timeout the text may or may not have been sent, and it is not retried.`,
+a terminal, asks before sending; --yes skips the question. The request is made once: when its
+answer is lost (a cut connection, a timeout), the SMS history is read instead. Found, the send
+succeeded; absent on two reads, the error says it was NOT sent (safe to send again); otherwise
+it says nobody can tell. The text is never sent twice.`,
         options: {
           from: { type: "string", help: ["--from PHONE", "one of the account's SMS-enabled numbers"] },
           to: { type: "string", help: ["--to PHONE", "E.164, e.g. +15557654321"] },

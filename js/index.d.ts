@@ -22,12 +22,59 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Allow calling api.toky.co directly from a browser page (exposes the key to the page). */
   allowBrowser?: boolean;
+  /** Called before each attempt (retries and sms.send's history reads included). A hook that
+   * throws or rejects never breaks the call. */
+  onRequest?: (attempt: AttemptInfo) => void | Promise<void>;
+  /** Called after each attempt with its status (null: no response), duration and request id. */
+  onResponse?: (attempt: AttemptResult) => void | Promise<void>;
+}
+
+/** One attempt of a call, as the hooks see it. Never carries the API key. */
+export interface AttemptInfo {
+  /** The operation, e.g. "contacts.get". */
+  operation: string;
+  method: string;
+  /** The resolved URL (the key travels in a header, never here). */
+  url: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+}
+
+export interface AttemptResult extends AttemptInfo {
+  /** HTTP status, or null when no response arrived. */
+  status: number | null;
+  durationMs: number;
+  requestId: string | null;
+  /** Why the attempt failed without a response (or its body could not be read); else null. */
+  error: string | null;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxRetries?: number;
+}
+
+export interface SmsSendOptions extends CallOptions {
+  /** When the answer to the send is lost, read the SMS history to learn whether the text went
+   * out (default true). false: reject at once with `sent: null`. */
+  reconcile?: boolean;
+}
+
+/** What `.withResponse()` adds to a call's data. */
+export interface ResponseInfo {
+  /** The HTTP status of the response the data came from. */
+  status: number;
+  /** Its headers (a copy; any value echoing the API key is redacted). */
+  headers: Headers;
+  requestId: string | null;
+  /** Retries made before it. */
+  retries: number;
+}
+
+/** A call: await it for the data, or `.withResponse()` for `{ data, response }`. */
+export interface TokyPromise<T> extends Promise<T> {
+  withResponse(): Promise<{ data: T; response: ResponseInfo }>;
 }
 
 export interface PageQuery extends CallOptions {
@@ -128,6 +175,9 @@ export declare class TokyError extends Error {
   readonly retries: number;
   /** The server's request id, if it sent one. */
   readonly requestId: string | null;
+  /** sms.send only (undefined elsewhere): false when the text was proven not sent (safe to
+   * send again), null when nobody can tell (check the SMS history first). */
+  readonly sent?: false | null;
   toJSON(): {
     name: "TokyError";
     kind: ErrorKind;
@@ -137,6 +187,7 @@ export declare class TokyError extends Error {
     field: string | null;
     retries: number;
     requestId: string | null;
+    sent?: false | null;
   };
 }
 
@@ -251,7 +302,7 @@ export interface Watcher<T> extends AsyncIterableIterator<T> {
 }
 
 export interface Listing<T, Q> {
-  list(query?: PageQuery & Q): Promise<Page<T>>;
+  list(query?: PageQuery & Q): TokyPromise<Page<T>>;
   /** Every record, page by page, following `next` lazily. */
   iterate(query?: IterateQuery & Q): AsyncGenerator<T, void, undefined>;
 }
@@ -260,36 +311,37 @@ export declare class Toky {
   constructor(options: ClientOptions);
   readonly agents: Listing<Agent, {}>;
   readonly contacts: Listing<Contact, {}> & {
-    get(phone: Phone, options?: CallOptions): Promise<Contact>;
-    create(input: ContactInput, options?: CallOptions): Promise<Contact>;
-    update(phone: Phone, patch: ContactPatch, options?: CallOptions): Promise<Contact>;
+    get(phone: Phone, options?: CallOptions): TokyPromise<Contact>;
+    create(input: ContactInput, options?: CallOptions): TokyPromise<Contact>;
+    update(phone: Phone, patch: ContactPatch, options?: CallOptions): TokyPromise<Contact>;
   };
   readonly sms: Listing<Sms, DateRange> & {
-    /** Sends a text. Never retried automatically: an SMS is never sent twice. */
-    send(input: SmsInput, options?: CallOptions): Promise<SmsSent>;
+    /** Sends a text, never twice. When the answer is lost, the SMS history says whether it went
+     * out: found, it resolves with `reconciled: true`; else TokyError.sent is false or null. */
+    send(input: SmsInput, options?: SmsSendOptions): TokyPromise<SmsSent>;
     /** New text messages as they arrive (by polling), oldest first, each once. */
     watch(options?: WatchOptions): Watcher<Sms>;
   };
   readonly voicemails: Listing<Voicemail, {}> & {
-    get(id: string, options?: CallOptions): Promise<Voicemail & { url: string }>;
+    get(id: string, options?: CallOptions): TokyPromise<Voicemail & { url: string }>;
     /** New voicemails as they arrive (by polling), oldest first, each once. */
     watch(options?: WatchOptions): Watcher<Voicemail>;
   };
   readonly calls: Listing<CallRecord, DateRange> & {
-    recording(callid: string, options?: CallOptions): Promise<Recording>;
+    recording(callid: string, options?: CallOptions): TokyPromise<Recording>;
     /** New call records as they arrive (by polling), oldest first, each once. */
     watch(options?: WatchOptions): Watcher<CallRecord>;
   };
   readonly webhooks: Listing<Webhook, {}> & {
-    create(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
-    delete(id: string, options?: CallOptions): Promise<Deleted>;
+    create(input: WebhookInput, options?: CallOptions): TokyPromise<Webhook>;
+    delete(id: string, options?: CallOptions): TokyPromise<Deleted>;
     /** Like create, but returns the existing hook with the same event and URL if there is one. */
     subscribe(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
     /** Deletes a hook: true if it was deleted now, false if it was already gone. */
     unsubscribe(hook: string | { id: string }, options?: CallOptions): Promise<boolean>;
   };
   /** The raw "Make an API call": any method and path under baseUrl, with the key added. */
-  request(input: RawRequest, options?: CallOptions): Promise<RawResponse>;
+  request(input: RawRequest, options?: CallOptions): TokyPromise<RawResponse>;
 }
 
 /** How an SMS text is billed: encoding, billed characters and segments. */

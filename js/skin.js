@@ -23,10 +23,14 @@ export class TokyError extends Error {
     this.field = p.field ?? null;
     this.retries = p.retries ?? 0;
     this.requestId = p.requestId ?? null;
+    // sms.send only: false = proven not sent (safe to send again), null = unknown.
+    if (p.sent !== undefined) this.sent = p.sent;
   }
   toJSON() {
     const { name, kind, status, message, operation, field, retries, requestId } = this;
-    return { name, kind, status, message, operation, field, retries, requestId };
+    const o = { name, kind, status, message, operation, field, retries, requestId };
+    if (this.sent !== undefined) o.sent = this.sent;
+    return o;
   }
 }
 
@@ -59,20 +63,42 @@ function options(opts, op) {
 // Resources the wasm's list/page calls take (wasm-bindgen's numeric enum).
 const R = () => w.Resource;
 
-async function call(op, run, opts) {
-  const [o, signal] = options(opts, op);
-  try {
-    return await run(signal === undefined ? o : { ...o, signal });
-  } catch (e) {
-    throw wrap(e, op);
-  }
+const ignore = () => {};
+
+/**
+ * One call. The wasm resolves `{data, status, headers, requestId, retries}`; the promise
+ * returned resolves `data`, and its `.withResponse()` (openai-node's shape) resolves
+ * `{data, response}` from the same request.
+ */
+function call(op, run, opts, c) {
+  const full = (async () => {
+    const [o, signal] = options(opts, op);
+    try {
+      return await run(signal === undefined ? o : { ...o, signal });
+    } catch (e) {
+      throw wrap(e, op);
+    }
+  })();
+  const data = full.then((r) => r.data);
+  // Awaiting only .withResponse() must not leave this one an unhandled rejection.
+  data.catch(ignore);
+  data.withResponse = () =>
+    full.then((r) => ({ data: r.data, response: { status: r.status, headers: copyHeaders(r.headers, c), requestId: r.requestId, retries: r.retries } }));
+  return data;
+}
+
+/** The response's headers as a fresh `Headers`, each value redacted of the key. */
+function copyHeaders(h, c) {
+  const out = new Headers();
+  if (h && typeof h[Symbol.iterator] == "function") for (const [k, v] of h) out.append(k, c.redact(String(v)));
+  return out;
 }
 
 async function* iterate(c, name, q) {
   const [query, opts] = split(q);
   const op = name + ".iterate";
   const res = R()[name[0].toUpperCase() + name.slice(1)];
-  let page = await call(op, (o) => c.list(res, query, true, o), opts);
+  let page = await call(op, (o) => c.list(res, query, true, o), opts, c);
   let left = query && typeof query.max == "number" ? query.max : Infinity;
   for (;;) {
     for (const r of page.results) {
@@ -81,7 +107,7 @@ async function* iterate(c, name, q) {
       yield r;
     }
     if (!page.next || left <= 0) return;
-    page = await call(op, (o) => c.page(res, page.next, o), opts);
+    page = await call(op, (o) => c.page(res, page.next, o), opts, c);
   }
 }
 
@@ -92,8 +118,10 @@ export class Toky {
     if (!w) throw new TokyError({ kind: "api", message: "toky-wasm is not initialised: import it through one of its entries", operation: op });
     const o = opts ?? {};
     if (typeof o != "object") throw invalid("options", "expected an object like { apiKey }", op);
-    const { fetch, ...rest } = o;
+    const { fetch, onRequest, onResponse, ...rest } = o;
     if (fetch != null && typeof fetch != "function") throw invalid("fetch", "expected a fetch function", op);
+    if (onRequest != null && typeof onRequest != "function") throw invalid("onRequest", "expected a function called before each attempt", op);
+    if (onResponse != null && typeof onResponse != "function") throw invalid("onResponse", "expected a function called after each attempt", op);
     let c;
     try {
       // A web page's main thread (not a worker, not a server runtime): where an api.toky.co
@@ -102,26 +130,27 @@ export class Toky {
     } catch (e) {
       throw wrap(e, op);
     }
+    if (onRequest || onResponse) c.setHooks(onRequest ?? undefined, onResponse ?? undefined);
     const lists = (name) => ({
       list: (q) => {
         const [query, o] = split(q);
-        return call(name + ".list", (o) => c.list(R()[name[0].toUpperCase() + name.slice(1)], query, false, o), o);
+        return call(name + ".list", (o) => c.list(R()[name[0].toUpperCase() + name.slice(1)], query, false, o), o, c);
       },
       iterate: (q) => iterate(c, name, q),
     });
     this.agents = lists("agents");
     this.contacts = {
       ...lists("contacts"),
-      get: (phone, o) => call("contacts.get", (o) => c.contactsGet(phone, o), o),
-      create: (input, o) => call("contacts.create", (o) => c.contactsCreate(input, o), o),
-      update: (phone, patch, o) => call("contacts.update", (o) => c.contactsUpdate(phone, patch, o), o),
+      get: (phone, o) => call("contacts.get", (o) => c.contactsGet(phone, o), o, c),
+      create: (input, o) => call("contacts.create", (o) => c.contactsCreate(input, o), o, c),
+      update: (phone, patch, o) => call("contacts.update", (o) => c.contactsUpdate(phone, patch, o), o, c),
     };
-    this.sms = { ...lists("sms"), send: (input, o) => call("sms.send", (o) => c.smsSend(input, o), o) };
-    this.voicemails = { ...lists("voicemails"), get: (id, o) => call("voicemails.get", (o) => c.voicemailsGet(id, o), o) };
-    this.calls = { ...lists("calls"), recording: (callid, o) => call("calls.recording", (o) => c.callsRecording(callid, o), o) };
+    this.sms = { ...lists("sms"), send: (input, o) => call("sms.send", (o) => c.smsSend(input, o), o, c) };
+    this.voicemails = { ...lists("voicemails"), get: (id, o) => call("voicemails.get", (o) => c.voicemailsGet(id, o), o, c) };
+    this.calls = { ...lists("calls"), recording: (callid, o) => call("calls.recording", (o) => c.callsRecording(callid, o), o, c) };
     for (const n of ["sms", "voicemails", "calls"]) this[n].watch = (o) => watch(c, n, o);
-    const del = (id, o) => call("webhooks.delete", (o) => c.webhooksDelete(id, o), o);
-    const create = (input, o) => call("webhooks.create", (o) => c.webhooksCreate(input, o), o);
+    const del = (id, o) => call("webhooks.delete", (o) => c.webhooksDelete(id, o), o, c);
+    const create = (input, o) => call("webhooks.create", (o) => c.webhooksCreate(input, o), o, c);
     this.webhooks = {
       ...lists("webhooks"),
       create,
@@ -149,7 +178,7 @@ export class Toky {
 
   /** The raw "Make an API call": any method and path under baseUrl, key added. */
   request(input, opts) {
-    return call("request", (o) => this.#c.request(input, o), opts);
+    return call("request", (o) => this.#c.request(input, o), opts, this.#c);
   }
 }
 

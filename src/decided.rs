@@ -38,6 +38,15 @@ pub const WATCH_INTERVAL_MS: u64 = 10_000;
 pub const WATCH_PAGE_SIZE: u64 = 50;
 pub const WATCH_MAX_BACKOFF_MS: f64 = 60_000.0;
 
+/// [DECIDED] `sms.send` reconciliation (a send whose answer was lost is looked up in the SMS
+/// history instead of being sent again): texts from the attempt's start less a clock-skew
+/// margin, one page of this size, read a second time after this wait before the text is called
+/// not sent; each read has at most this long (and the call's maxRetries).
+pub const SMS_RECONCILE_SKEW_S: i64 = 60;
+pub const SMS_RECONCILE_PAGE: u64 = 50;
+pub const SMS_RECONCILE_DELAY_MS: u64 = 2_000;
+pub const SMS_RECONCILE_READ_TIMEOUT_MS: u64 = 10_000;
+
 /// [DOC for SMS, SEEN for CDRs] The field the `filter` query compares with since/until.
 pub const FILTER_FIELD: &str = "created_at";
 

@@ -54,6 +54,10 @@ pub struct Error {
     pub field: Option<String>,
     pub retries: u32,
     pub request_id: Option<String>,
+    /// `sms.send` only: whether the message went out. `Some(Some(false))`: proven not sent (safe
+    /// to send again); `Some(None)`: unknown. Absent on every other operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent: Option<Option<bool>>,
 }
 
 fn empty_is_null<S: serde::Serializer>(s: &str, ser: S) -> Result<S::Ok, S::Error> {
@@ -66,7 +70,7 @@ fn empty_is_null<S: serde::Serializer>(s: &str, ser: S) -> Result<S::Ok, S::Erro
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), field: None, status: None, operation: String::new(), retries: 0, request_id: None }
+        Error { kind, message: message.into(), field: None, status: None, operation: String::new(), retries: 0, request_id: None, sent: None }
     }
 
     /// A validation error about one field: the message starts with the field's name so it reads

@@ -29,14 +29,26 @@ use args::Arg;
 use error::Error;
 use request::Config;
 
-/// Call options (`timeoutMs`, `maxRetries`; `signal` is the wasm layer's) of one call, over the
-/// client's defaults.
-pub fn call_options(cfg: &Config, o: Option<&Arg>) -> Result<(u64, u64), Error> {
+
+/// The options of one call, checked, over the client's defaults.
+#[derive(Debug, PartialEq)]
+pub struct CallOptions {
+    pub timeout_ms: u64,
+    pub max_retries: u64,
+    /// `sms.send` only: look a lost answer up in the SMS history (default true).
+    pub reconcile: bool,
+}
+
+/// Call options (`timeoutMs`, `maxRetries`, and `reconcile` for `sms.send`; `signal` is the
+/// wasm layer's) of one call, over the client's defaults.
+pub fn call_options(cfg: &Config, o: Option<&Arg>, sms_send: bool) -> Result<CallOptions, Error> {
     let o = args::object(o, "options", true)?;
-    args::only(o, &["signal", "timeoutMs", "maxRetries"])?;
-    let timeout = args::int(o, "timeoutMs", 1, 600_000)?.unwrap_or(cfg.timeout_ms);
-    let retries = args::int(o, "maxRetries", 0, decided::MAX_RETRIES_LIMIT)?.unwrap_or(cfg.max_retries);
-    Ok((timeout, retries))
+    args::only(o, if sms_send { &["signal", "timeoutMs", "maxRetries", "reconcile"] } else { &["signal", "timeoutMs", "maxRetries"] })?;
+    Ok(CallOptions {
+        timeout_ms: args::int(o, "timeoutMs", 1, 600_000)?.unwrap_or(cfg.timeout_ms),
+        max_retries: args::int(o, "maxRetries", 0, decided::MAX_RETRIES_LIMIT)?.unwrap_or(cfg.max_retries),
+        reconcile: args::boolean(o, "reconcile")?.unwrap_or(true),
+    })
 }
 
 /// `smsSegments(text)` as JSON.

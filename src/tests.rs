@@ -168,11 +168,17 @@ fn bad_input_names_the_field_and_sends_nothing() {
 #[test]
 fn call_options_checked() {
     let c = cfg();
-    let o = |s: &str| call_options(&c, Some(&crate::args::parse(s)));
-    assert_eq!(call_options(&c, None).unwrap(), (30_000, 2));
-    assert_eq!(o("{\"timeoutMs\":5,\"maxRetries\":0}").unwrap(), (5, 0));
+    let o = |s: &str| call_options(&c, Some(&crate::args::parse(s)), false);
+    let sms = |s: &str| call_options(&c, Some(&crate::args::parse(s)), true);
+    let opts = |timeout_ms, max_retries, reconcile| crate::CallOptions { timeout_ms, max_retries, reconcile };
+    assert_eq!(call_options(&c, None, false).unwrap(), opts(30_000, 2, true));
+    assert_eq!(o("{\"timeoutMs\":5,\"maxRetries\":0}").unwrap(), opts(5, 0, true));
     assert_eq!(o("{\"timeout\":5}").unwrap_err().field.as_deref(), Some("timeout"));
     assert_eq!(o("{\"maxRetries\":11}").unwrap_err().field.as_deref(), Some("maxRetries"));
+    // `reconcile` is sms.send's alone.
+    assert_eq!(o("{\"reconcile\":false}").unwrap_err().field.as_deref(), Some("reconcile"));
+    assert_eq!(sms("{\"reconcile\":false}").unwrap(), opts(30_000, 2, false));
+    assert_eq!(sms("{\"reconcile\":\"no\"}").unwrap_err().field.as_deref(), Some("reconcile"));
 }
 
 fn run(op: &str, input: &str, body: &str) -> serde_json::Value {

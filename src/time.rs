@@ -263,6 +263,14 @@ pub fn push_timestamp(out: &mut String, s: &str) -> bool {
     true
 }
 
+/// `YYYY-MM-DD HH:MM:SS` (UTC, the API's form) of a Unix time in seconds; None outside years
+/// 0000-9999.
+pub fn stamp_of_unix(secs: i64) -> Option<String> {
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400) as u32;
+    stamp_text(y, m, d, b' ', (s / 3600, s / 60 % 60, s % 60)).map(|t| ascii(&t).to_string())
+}
+
 /// A user-supplied since/until bound converted to the API's filter format in UTC.
 ///
 /// `YYYY-MM-DD` stays a date; timestamps (space or `T`, optional seconds, optional fraction,

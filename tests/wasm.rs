@@ -133,7 +133,8 @@ async fn call_opts(c: &Client, op: &str, input: &str, opts: &str, signal: JsValu
             c.list(res(name), g("query"), verb == "iterate", o)
         }
     };
-    JsFuture::from(p).await
+    // The wasm resolves `{data, status, headers, requestId, retries}` (the skin's `.withResponse()`).
+    JsFuture::from(p).await.map(|v| get(&v, "data"))
 }
 
 fn get(v: &JsValue, k: &str) -> JsValue {
@@ -213,7 +214,7 @@ async fn paging_to_the_end() {
         total += get(&page, "count").as_f64().unwrap();
         let next = get(&page, "next");
         let Some(next) = next.as_string() else { break };
-        page = JsFuture::from(c.page(Resource::Agents, next, json("{}"))).await.unwrap();
+        page = get(&JsFuture::from(c.page(Resource::Agents, next, json("{}"))).await.unwrap(), "data");
         pages += 1;
     }
     assert!(total >= 5.0 && pages >= 3, "{total} rows in {pages} pages");
@@ -325,9 +326,9 @@ async fn retries_get_but_never_resends_an_sms() {
     let from = get(&get(&numbers, "sms_numbers"), "0").as_string().unwrap();
     control("DELETE", "/__mock/journal", None).await;
     fault(&format!(r#"{{"route":"/sms/send","kind":"drop_after","count":{}}}"#, drops())).await;
-    let e = call(&c, "sms.send", &format!(r#"{{"input":{{"from":"{from}","to":"+14155550199","text":"exactly once"}}}}"#)).await.unwrap_err();
-    assert_eq!(kind(&e), "network");
-    assert_eq!(get(&e, "retries").as_f64(), Some(0.0));
+    // The answer is lost: never sent again, the outcome is read from the SMS history instead.
+    let ok = call(&c, "sms.send", &format!(r#"{{"input":{{"from":"{from}","to":"+14155550199","text":"exactly once"}}}}"#)).await.unwrap();
+    assert_eq!(get(&ok, "reconciled").as_bool(), Some(true));
     let sent = journal_count("POST", "/v1/sms/send").await;
     assert!(sent >= 1 && sent <= drops(), "the client sent the SMS once ({sent} arrived)");
     let history = call(&c, "sms.list", r#"{"query":{"limit":5}}"#).await.unwrap();
@@ -335,9 +336,17 @@ async fn retries_get_but_never_resends_an_sms() {
     let stored = rows.iter().filter(|r| s(r, "text") == "exactly once").count() as u32;
     assert!(stored >= 1 && stored <= drops());
 
+    // Without reconciliation: an error that says the outcome is unknown.
+    fault(&format!(r#"{{"route":"/sms/send","kind":"drop_after","count":{}}}"#, drops())).await;
+    let e = call_opts(&c, "sms.send", &format!(r#"{{"input":{{"from":"{from}","to":"+14155550199","text":"not reconciled"}}}}"#), r#"{"reconcile":false}"#, JsValue::UNDEFINED).await.unwrap_err();
+    assert_eq!((kind(&e), get(&e, "retries").as_f64()), ("network".into(), Some(0.0)));
+    assert!(get(&e, "sent").is_null(), "sent: null, the outcome is unknown");
+    let sent = journal_count("POST", "/v1/sms/send").await;
+
     fault(r#"{"route":"/sms/send","status":503}"#).await;
     let e = call(&c, "sms.send", &format!(r#"{{"input":{{"from":"{from}","to":"+14155550199","text":"again"}}}}"#)).await.unwrap_err();
     assert_eq!((kind(&e), get(&e, "retries").as_f64()), ("server".into(), Some(0.0)));
+    assert_eq!(get(&e, "sent").as_bool(), Some(false), "Toky's own error body: not sent");
     assert_eq!(journal_count("POST", "/v1/sms/send").await, sent + 1, "a 503 on a POST is not retried");
 }
 

@@ -18,10 +18,11 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal, RequestRedirect};
 
 use crate::args::Arg;
-use crate::decided::REQUEST_ID_HEADERS;
+use crate::decided::{REQUEST_ID_HEADERS, SMS_RECONCILE_DELAY_MS, SMS_RECONCILE_READ_TIMEOUT_MS};
 use crate::error::{Error, ErrorKind};
 use crate::request::{interpret, Config, Decode, Env, Plan, Response, UrlParts};
 use crate::retry::{decide, Decision, Failure, Situation};
+use crate::sms::SmsInput;
 use crate::{agents, calls, contacts, events, request, sms, voicemails, webhooks};
 
 #[wasm_bindgen]
@@ -122,6 +123,17 @@ pub struct Client {
 struct Inner {
     cfg: Config,
     fetch: Option<Function>,
+    hooks: RefCell<Hooks>,
+}
+
+/// `onRequest`/`onResponse`: called once per attempt, never allowed to break a call.
+#[derive(Default)]
+struct Hooks {
+    on_request: Option<Function>,
+    on_response: Option<Function>,
+    /// Catches a rejected promise a hook returns (an async hook that throws), so it is not an
+    /// unhandled rejection (which ends a Node process).
+    swallow: Option<Closure<dyn FnMut(JsValue)>>,
 }
 
 type Planner = fn(&Config, &[(String, Arg)], bool) -> Result<Plan, Error>;
@@ -149,9 +161,25 @@ impl Client {
         let build = || -> Result<Client, Error> {
             let o = obj(&options, "options")?;
             let cfg = Config::new(&o, &Env { browser_main_thread: browser }, &resolve)?;
-            Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok() }) })
+            Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default() }) })
         };
         build().map_err(|e| to_js(&e.op("new Toky")))
+    }
+
+    /// The constructor's `onRequest`/`onResponse` (functions, or undefined).
+    #[wasm_bindgen(js_name = setHooks)]
+    pub fn set_hooks(&self, on_request: JsValue, on_response: JsValue) {
+        let mut h = self.inner.hooks.borrow_mut();
+        h.on_request = on_request.dyn_into().ok();
+        h.on_response = on_response.dyn_into().ok();
+        if h.on_request.is_some() || h.on_response.is_some() {
+            h.swallow.get_or_insert_with(|| Closure::new(|_: JsValue| {}));
+        }
+    }
+
+    /// `text` with the key masked: for response headers handed out by `.withResponse()`.
+    pub fn redact(&self, text: &str) -> String {
+        self.inner.cfg.redact(text)
     }
 
     /// `list` (`iterate: false`) or the first page of `iterate` of a resource.
@@ -187,7 +215,8 @@ impl Client {
 
     #[wasm_bindgen(js_name = smsSend)]
     pub fn sms_send(&self, input: JsValue, options: JsValue) -> Promise {
-        self.go("sms.send", options, move |cfg| sms::send(cfg, Some(&arg(&input, "input")?)))
+        let plan = arg(&input, "input").and_then(|a| sms::send_checked(&self.inner.cfg, Some(&a)));
+        self.start("sms.send", options, plan.map(|(p, i)| (p, Some(i))))
     }
 
     #[wasm_bindgen(js_name = voicemailsGet)]
@@ -221,18 +250,29 @@ impl Client {
 
 impl Client {
     /// Plans with `plan` (at once: bad input is refused before anything else happens), then
-    /// runs the call; every error names `op`. One future type for every operation, so the async
-    /// machinery is compiled once.
+    /// runs the call; every error names `op`.
     fn go(&self, op: &str, options: JsValue, plan: impl FnOnce(&Config) -> Result<Plan, Error>) -> Promise {
+        self.start(op, options, plan(&self.inner.cfg).map(|p| (p, None)))
+    }
+
+    /// One future type for every operation, so the async machinery is compiled once. `sms`:
+    /// the checked input of an `sms.send`, whose errors say whether the text went out.
+    fn start(&self, op: &str, options: JsValue, plan: Result<(Plan, Option<SmsInput>), Error>) -> Promise {
         let inner = self.inner.clone();
         let op = op.to_string();
-        let plan = plan(&inner.cfg);
+        let sending = op == "sms.send";
         future_to_promise(async move {
             let result = match plan {
-                Ok(p) => run(&inner, p.named(&op), &options).await,
+                Ok((p, sms)) => call(&inner, p.named(&op), &options, sms).await,
                 Err(e) => Err(e),
             };
-            result.map_err(|e| to_js(&e.op(&op)))
+            result.map_err(|mut e| {
+                // Refused before sending, or answered with an error: not sent.
+                if sending && e.sent.is_none() {
+                    e.sent = Some(Some(false));
+                }
+                to_js(&e.op(&op))
+            })
         })
     }
 }
@@ -378,9 +418,10 @@ fn js_message(e: &JsValue, cfg: &Config) -> String {
 
 /// What one attempt produced.
 enum Attempt {
-    Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>> },
+    Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>>, js_headers: JsValue },
     /// The request failed (or its body could not be read); what arrived before is kept.
-    Failed { message: String, status: Option<u16>, request_id: Option<String> },
+    /// `sent`: whether fetch was called (the request may have gone out).
+    Failed { message: String, status: Option<u16>, request_id: Option<String>, sent: bool },
     Stopped,
 }
 
@@ -389,7 +430,19 @@ fn build(inner: &Inner, plan: &Plan, href: &str, signal: &AbortSignal) -> Result
     for (k, v) in plan.request_headers(&inner.cfg) {
         headers.set(&k, &v);
     }
-    let method = plan.method.parse::<gloo_net::http::Method>().map_err(|e| e.to_string())?;
+    // The plan's method is one of these (`request::raw` checks it): gloo-net's constants, not
+    // `Method::from_bytes` (1 KB of wasm for methods nobody sends).
+    use gloo_net::http::Method;
+    let method = match plan.method.as_str() {
+        "GET" => Method::GET,
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        "PATCH" => Method::PATCH,
+        "DELETE" => Method::DELETE,
+        "HEAD" => Method::HEAD,
+        "OPTIONS" => Method::OPTIONS,
+        other => return Err(format!("unsupported method {other}")),
+    };
     // The query goes through gloo-net's own query builder: given a URL that already has one,
     // gloo-net appends "&" and its (empty) parameters, so "?limit=1" would go out as "?limit=1&".
     let (path, search) = href.split_once('?').unwrap_or((href, ""));
@@ -429,21 +482,21 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     let signal = guard.controller.signal();
     let req = match build(inner, plan, href, &signal) {
         Ok(r) => r,
-        Err(message) => return Attempt::Failed { message: format!("the request could not be built: {message}"), status: None, request_id: None },
+        Err(message) => return Attempt::Failed { message: format!("the request could not be built: {message}"), status: None, request_id: None, sent: false },
     };
     let p = match &inner.fetch {
         // The caller's fetch gets the documented `(url, init)` form, from the request gloo-net
         // built (its resolved URL, method and headers), so a wrapper may read `init.method`.
         Some(f) => match f.call2(&JsValue::UNDEFINED, &req.url().into(), &init_of(&req, plan, &signal)) {
             Ok(p) => Promise::resolve(&p),
-            Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None },
+            Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: false },
         },
         None => global_fetch(&req),
     };
     let res = match guard.wait(&p).await {
         Ok(r) => r,
         Err(None) => return Attempt::Stopped,
-        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None },
+        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: true },
     };
     // A Response, or one from another implementation (a polyfill, a test double): wasm-bindgen
     // calls its members by name, so anything with `status`, `headers.get` and `arrayBuffer` works.
@@ -451,9 +504,10 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
         && Reflect::get(&res, &"status".into()).is_ok_and(|s| s.as_f64().is_some())
         && Reflect::get(&res, &"headers".into()).is_ok_and(|h| h.is_object());
     if !looks_like {
-        return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None };
+        return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None, sent: true };
     }
     let res: web_sys::Response = res.unchecked_into();
+    let js_headers: JsValue = res.headers().into();
     let res = GlooResponse::from(res);
     let status = res.status();
     let h = res.headers();
@@ -467,34 +521,132 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
             Err(None) => return Attempt::Stopped,
             Err(Some(e)) => {
                 let message = format!("the response body could not be read: {}", js_message(&e, &inner.cfg));
-                return Attempt::Failed { message, status: Some(status), request_id };
+                return Attempt::Failed { message, status: Some(status), request_id, sent: true };
             }
         },
-        Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: Some(status), request_id },
+        Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: Some(status), request_id, sent: true },
     };
-    Attempt::Reply { status, body, request_id, retry_after, headers }
+    Attempt::Reply { status, body, request_id, retry_after, headers, js_headers }
 }
 
-async fn run(inner: &Inner, plan: Plan, options: &JsValue) -> Result<JsValue, Error> {
-    let cfg = &inner.cfg;
-    let (timeout_ms, max_retries) = crate::call_options(cfg, Some(&Arg::Obj(obj(options, "options")?)))?;
+/// A call that succeeded: the decoded value (JSON) and what `.withResponse()` shows.
+struct Done {
+    json: String,
+    status: u16,
+    headers: JsValue,
+    request_id: Option<String>,
+    retries: u32,
+}
+
+impl Done {
+    /// `{data, status, headers, requestId, retries}` for the skin.
+    fn into_js(self) -> Result<JsValue, Error> {
+        let data = JSON::parse(&self.json).map_err(|_| Error::new(ErrorKind::Decode, "the decoded value could not be handed to JS"))?;
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = Reflect::set(&o, &k.into(), v);
+        };
+        set("data", &data);
+        set("status", &self.status.into());
+        set("headers", &self.headers);
+        set("requestId", &self.request_id.map_or(JsValue::NULL, JsValue::from));
+        set("retries", &self.retries.into());
+        Ok(o.into())
+    }
+}
+
+/// How the last attempt of a failed call ended, for `sms.send`'s outcome.
+enum Last {
+    Reply { status: u16, body: Vec<u8> },
+    Cut { status: u16 },
+    NoReply,
+    Aborted,
+    NotSent,
+}
+
+async fn call(inner: &Inner, plan: Plan, options: &JsValue, sms: Option<SmsInput>) -> Result<JsValue, Error> {
+    let o = crate::call_options(&inner.cfg, Some(&Arg::Obj(obj(options, "options")?)), sms.is_some())?;
     let caller: Option<AbortSignal> = Reflect::get(options, &"signal".into())
         .ok()
         .filter(|s| !s.is_undefined() && !s.is_null())
         .map(JsCast::unchecked_into);
-    if caller.as_ref().is_some_and(|s| s.aborted()) {
-        return Err(stop_error(ABORTED, timeout_ms, 0));
+    let started_ms = js_sys::Date::now();
+    match perform(inner, &plan, o.timeout_ms, o.max_retries, caller.as_ref()).await {
+        Ok(done) => done.into_js(),
+        Err((e, last)) => match sms {
+            Some(input) => settle_sms(inner, e, last, &input, &o, caller.as_ref(), started_ms).await,
+            None => Err(e),
+        },
     }
-    let href = cfg.target(&plan, &resolve)?;
-    let guard = Guard::new(timeout_ms as f64, caller)?;
+}
+
+/// A failed `sms.send`: says whether the text went out, reading the SMS history when the
+/// attempt left it unknown (`crate::sms`). Never sends again.
+async fn settle_sms(inner: &Inner, mut e: Error, last: Last, input: &SmsInput, o: &crate::CallOptions, caller: Option<&AbortSignal>, started_ms: f64) -> Result<JsValue, Error> {
+    let ending = match &last {
+        Last::Reply { status, body } => sms::Ending::Reply { status: *status, body },
+        Last::Cut { status } => sms::Ending::Cut { status: *status },
+        Last::NoReply => sms::Ending::NoReply,
+        Last::Aborted => return Err(sms::unknown(e, "the call was aborted while the request was in flight")),
+        Last::NotSent => {
+            e.sent = Some(Some(false));
+            return Err(e);
+        }
+    };
+    if !sms::maybe_sent(&ending) {
+        e.sent = Some(Some(false));
+        return Err(e);
+    }
+    if !o.reconcile {
+        return Err(sms::unknown(e, "reconcile: false, so the SMS history was not checked"));
+    }
+    let plan = match sms::history(&inner.cfg, (started_ms / 1000.0) as i64) {
+        Ok(p) => p.named("sms.send"),
+        Err(h) => return Err(sms::unknown(e, &h.message)),
+    };
+    let timeout_ms = o.timeout_ms.min(SMS_RECONCILE_READ_TIMEOUT_MS);
+    for read in 0..2 {
+        if read == 1 {
+            let pause = Guard::new((SMS_RECONCILE_DELAY_MS + 1_000) as f64, caller.cloned())?;
+            pause.sleep(SMS_RECONCILE_DELAY_MS as f64).await;
+            if pause.stopped() == ABORTED {
+                return Err(sms::unknown(e, "the call was aborted while the SMS history was being read"));
+            }
+        }
+        match perform(inner, &plan, timeout_ms, o.max_retries, caller).await {
+            Ok(done) => match sms::find(&done.json, input) {
+                sms::Found::Sent(json) => return Done { json, ..done }.into_js(),
+                sms::Found::Absent => {}
+                sms::Found::Unsure => return Err(sms::unknown(e, "more texts went out since the attempt began than one page of history holds")),
+            },
+            Err((h, _)) => return Err(sms::unknown(e, &format!("the SMS history could not be read: {}", h.message))),
+        }
+    }
+    Err(sms::not_sent(e))
+}
+
+/// One request with its retries, backoff and deadline.
+async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, caller: Option<&AbortSignal>) -> Result<Done, (Error, Last)> {
+    let cfg = &inner.cfg;
+    if caller.is_some_and(|s| s.aborted()) {
+        return Err((stop_error(ABORTED, timeout_ms, 0), Last::NotSent));
+    }
+    let href = cfg.target(plan, &resolve).map_err(|e| (e, Last::NotSent))?;
+    let guard = Guard::new(timeout_ms as f64, caller.cloned()).map_err(|e| (e, Last::NotSent))?;
     let deadline = js_sys::Date::now() + timeout_ms as f64;
     let mut retries: u32 = 0;
     loop {
+        let began = js_sys::Date::now();
+        hook(inner, plan, &href, retries + 1, None);
         guard.in_flight.set(true);
-        let reply = attempt(inner, &guard, &plan, &href).await;
+        let reply = attempt(inner, &guard, plan, &href).await;
         guard.in_flight.set(false);
+        hook(inner, plan, &href, retries + 1, Some((&reply, js_sys::Date::now() - began, guard.stopped())));
         let (failure, retry_after) = match &reply {
-            Attempt::Stopped => return Err(stop_error(guard.stopped(), timeout_ms, retries)),
+            Attempt::Stopped => {
+                let why = guard.stopped();
+                return Err((stop_error(why, timeout_ms, retries), if why == TIMED_OUT { Last::NoReply } else { Last::Aborted }));
+            }
             Attempt::Reply { status, .. } if (200..300).contains(status) => (None, None),
             Attempt::Reply { status, retry_after, .. } => (Some(Failure::Status(*status)), retry_after.as_deref()),
             Attempt::Failed { .. } => (Some(Failure::Network), None),
@@ -514,31 +666,70 @@ async fn run(inner: &Inner, plan: Plan, options: &JsValue) -> Result<JsValue, Er
             if let Decision::RetryAfterMs(ms) = decision {
                 guard.sleep(ms).await;
                 if guard.stopped() != RUNNING {
-                    return Err(stop_error(guard.stopped(), timeout_ms, retries));
+                    return Err((stop_error(guard.stopped(), timeout_ms, retries), Last::NotSent));
                 }
                 retries += 1;
                 continue;
             }
         }
-        let result = match reply {
-            Attempt::Reply { status, body, request_id, headers, .. } => {
-                interpret(cfg, &plan, &Response { status, body: &body, request_id, headers }).map(|out| out.json)
+        let with_retries = |mut e: Error| {
+            e.retries = retries;
+            e
+        };
+        return match reply {
+            Attempt::Reply { status, body, request_id, headers, js_headers, .. } => {
+                let rid = request_id.as_deref().map(|r| cfg.redact(r));
+                match interpret(cfg, plan, &Response { status, body: &body, request_id, headers }) {
+                    Ok(out) => Ok(Done { json: out.json, status, headers: js_headers, request_id: rid, retries }),
+                    Err(e) => Err((with_retries(e), Last::Reply { status, body })),
+                }
             }
-            Attempt::Failed { message, status, request_id } => {
+            Attempt::Failed { message, status, request_id, sent } => {
                 let mut e = Error::new(ErrorKind::Network, message).op(&plan.op);
                 e.status = status;
                 e.request_id = request_id.map(|r| cfg.redact(&r));
-                Err(e)
+                let last = match (sent, status) {
+                    (false, _) => Last::NotSent,
+                    (true, Some(status)) => Last::Cut { status },
+                    (true, None) => Last::NoReply,
+                };
+                Err((with_retries(e), last))
             }
-            Attempt::Stopped => Err(stop_error(guard.stopped(), timeout_ms, retries)),
+            Attempt::Stopped => Err((stop_error(guard.stopped(), timeout_ms, retries), Last::Aborted)),
         };
-        return match result {
-            Ok(json) => JSON::parse(&json).map_err(|_| Error::new(ErrorKind::Decode, "the decoded value could not be handed to JS")),
-            Err(mut e) => {
-                e.retries = retries;
-                Err(e)
-            }
+    }
+}
+
+/// Calls `onRequest` (`done` None) or `onResponse` with one attempt's facts. The URL carries no
+/// key (it travels in a header) and is redacted all the same; whatever a hook throws or
+/// rejects with is dropped.
+fn hook(inner: &Inner, plan: &Plan, href: &str, attempt: u32, done: Option<(&Attempt, f64, u8)>) {
+    let hooks = inner.hooks.borrow();
+    let Some(f) = (if done.is_some() { hooks.on_response.as_ref() } else { hooks.on_request.as_ref() }) else { return };
+    let info = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&info, &k.into(), v);
+    };
+    set("operation", &plan.op.as_str().into());
+    set("method", &plan.method.as_str().into());
+    set("url", &inner.cfg.redact(href).into());
+    set("attempt", &attempt.into());
+    if let Some((a, ms, stopped)) = done {
+        let text = |t: &Option<String>| t.as_deref().map_or(JsValue::NULL, |r| inner.cfg.redact(r).into());
+        let (status, request_id, error) = match a {
+            Attempt::Reply { status, request_id, .. } => (Some(*status), text(request_id), JsValue::NULL),
+            Attempt::Failed { message, status, request_id, .. } => (*status, text(request_id), message.as_str().into()),
+            Attempt::Stopped => (None, JsValue::NULL, if stopped == TIMED_OUT { "timeoutMs elapsed" } else { "aborted" }.into()),
         };
+        set("status", &status.map_or(JsValue::NULL, JsValue::from));
+        set("durationMs", &ms.into());
+        set("requestId", &request_id);
+        set("error", &error);
+    }
+    if let Ok(r) = f.call1(&JsValue::UNDEFINED, &info) {
+        if let (Some(p), Some(swallow)) = (r.dyn_ref::<Promise>(), hooks.swallow.as_ref()) {
+            let _ = p.catch(swallow);
+        }
     }
 }
 

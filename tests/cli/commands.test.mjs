@@ -141,12 +141,22 @@ describe("commands against toky-mock", () => {
     assert.match(r.stderr, /^2 segments \(GSM-7, 161 characters/m);
   });
 
-  test("sms send: no re-send after the connection drops (exit 6, says so)", async () => {
+  test("sms send: the answer is lost after Toky sent it → found in the history, never sent twice", async () => {
     await control("DELETE", "/__mock/journal");
     await fault({ route: "/sms/send", kind: "drop_after" });
     const r = await toky(["sms", "send", "--from", "+13055550100", "--to", "+15557654321", "--text", "once", "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).reconciled, true);
+    assert.match(r.stderr, /^the answer was lost; the text was found in the SMS history/m);
+    assert.equal((await journal()).filter((j) => j.path == "/v1/sms/send").length, 1);
+  });
+
+  test("sms send: the connection drops before Toky acts → exit 6, says it was NOT sent", async () => {
+    await control("DELETE", "/__mock/journal");
+    await fault({ route: "/sms/send", kind: "drop_before" });
+    const r = await toky(["sms", "send", "--from", "+13055550100", "--to", "+15557654321", "--text", "never", "--yes"]);
     assert.equal(r.code, 6, r.stderr);
-    assert.match(r.stderr, /^toky: network: .*not retried: the text may or may not have been sent/m);
+    assert.match(r.stderr, /^toky: network: .*The text was NOT sent: it is not in the SMS history/m);
     assert.equal((await journal()).filter((j) => j.path == "/v1/sms/send").length, 1);
   });
 

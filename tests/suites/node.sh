@@ -9,4 +9,4 @@ for d in tests/node tests/types; do
 done
 node_modules/.bin/tsc -p tests/types/tsconfig.json
 echo "tsc --strict: example.ts type-checks, every @ts-expect-error is an error"
-node --test tests/node/
+node --test --test-concurrency=1 tests/node/

@@ -35,6 +35,37 @@ async function example(): Promise<void> {
   const raw: RawResponse = await toky.request({ method: "POST", path: "/sms/send", body: { a: [1, "x"] }, query: { q: 1 } });
   const status: number = raw.status;
 
+  // .withResponse(): the data beside the response's status, headers, request id and retries.
+  const { data: someone, response } = await toky.contacts.get("+15551234567").withResponse();
+  const phone: string = someone.phone;
+  const rid: string | null = response.requestId;
+  const ct: string | null = response.headers.get("content-type");
+  const tries: number = (await toky.agents.list().withResponse()).response.retries;
+  const rawStatus: number = (await toky.request({ path: "/agents" }).withResponse()).data.status;
+
+  // sms.send's proven outcome.
+  const maybeLost = await toky.sms.send({ from: "+13055550100", to: "+15551234567", text: "hi" }, { reconcile: true });
+  if (maybeLost.reconciled) {
+    const when: string | null = maybeLost.message!.created_at;
+  }
+  try {
+    await toky.sms.send({ from: "+13055550100", to: "+15551234567", text: "hi" });
+  } catch (e) {
+    if (e instanceof TokyError && e.sent === false) {
+      // proven not sent: safe to send again
+    }
+  }
+
+  // Hooks: one call per attempt.
+  new Toky({
+    apiKey: "k",
+    onRequest: ({ method, url, attempt }) => console.log(method, url, attempt),
+    onResponse: async (r) => {
+      const ms: number = r.durationMs;
+      const st: number | null = r.status;
+    },
+  });
+
   const s = smsSegments("hello");
   const enc: "GSM-7" | "UCS-2" = s.encoding;
 
@@ -58,6 +89,10 @@ async function example(): Promise<void> {
   await toky.voicemails.list({ since: "2026-01-01" });
   // @ts-expect-error unknown call option
   await toky.contacts.get("+15551234567", { timeout: 5 });
+  // @ts-expect-error reconcile is sms.send's alone
+  await toky.contacts.get("+15551234567", { reconcile: false });
+  // @ts-expect-error a hook is a function
+  new Toky({ apiKey: "k", onRequest: "console.log" });
   // @ts-expect-error phone must be a string
   await toky.contacts.get(15551234567);
   // @ts-expect-error text is required
