@@ -261,21 +261,21 @@ async function exportContacts(ctx) {
     const q = { pageSize, signal: ctx.signal };
     if (max) q.max = max;
     if (format == "json") await out.write("[");
-    for await (const c of toky.contacts.iterate(q)) {
-      if (format == "csv") {
-        let line = rows ? "" : header(c);
-        for (let i = 0; i < columns.length; i++) line += (i ? "," : "") + csvField(c[columns[i]]);
-        await out.write(line + "\r\n");
-      } else if (format == "json") await out.write((rows ? ",\n" : "\n") + JSON.stringify(c));
-      else await out.write(JSON.stringify(c) + "\n");
-      // The iterator fetches the next page only when asked for the record after a full page:
-      // flush what this page produced first, so memory holds one page.
-      if (++rows % pageSize == 0) {
-        await out.flush();
-        progress.page(rows, ++pages);
+    // pages() fetches the next page only when asked for it: flush what this page produced
+    // first, so memory holds one page.
+    for await (const page of toky.contacts.pages(q)) {
+      for (const c of page.results) {
+        if (format == "csv") {
+          let line = rows ? "" : header(c);
+          for (let i = 0; i < columns.length; i++) line += (i ? "," : "") + csvField(c[columns[i]]);
+          await out.write(line + "\r\n");
+        } else if (format == "json") await out.write((rows ? ",\n" : "\n") + JSON.stringify(c));
+        else await out.write(JSON.stringify(c) + "\n");
+        rows++;
       }
+      await out.flush();
+      progress.page(page.offset + page.results.length, ++pages);
     }
-    if (rows % pageSize) progress.page(rows, ++pages);
     if (format == "csv" && !rows) await out.write(CONTACT_FIELDS.join(",") + "\r\n");
     if (format == "json") await out.write(rows ? "\n]\n" : "]\n");
     await out.flush();

@@ -110,6 +110,17 @@ export interface Page<T> {
   results: T[];
 }
 
+/** One page of `pages()`: a `Page` that knows where it stands in the whole listing. */
+export interface OffsetPage<T> extends Page<T> {
+  /**
+   * Position of this page's first record in the whole listing: the query's `offset` (0 if none)
+   * on the first page, then contiguous (the previous page's offset plus its length).
+   */
+  offset: number;
+  /** Absolute URL of the next page; null on the last page (the listing's end, or where `max` stops). */
+  next: string | null;
+}
+
 // @generated-records: the interfaces of the records (Agent, Contact, Sms, SmsSent, Voicemail,
 // CallRecord, Recording, Webhook), the inputs (ContactInput, ContactPatch, SmsInput,
 // WebhookInput) and SmsSegments are generated from their Rust types (`examples/typescript.rs`)
@@ -305,6 +316,8 @@ export interface Listing<T, Q> {
   list(query?: PageQuery & Q): TokyPromise<Page<T>>;
   /** Every record, page by page, following `next` lazily. */
   iterate(query?: IterateQuery & Q): AsyncGenerator<T, void, undefined>;
+  /** The same listing a page at a time, with each page's offset: for exact progress. */
+  pages(query?: IterateQuery & Q): AsyncGenerator<OffsetPage<T>, void, undefined>;
 }
 
 export declare class Toky {

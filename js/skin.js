@@ -94,21 +94,39 @@ function copyHeaders(h, c) {
   return out;
 }
 
-async function* iterate(c, name, q) {
+// The paging loop of `pages()` and `iterate()`: the first page through the wasm's `list`, each
+// next one through `page` with the URL the server gave, fetched only when the caller asks for
+// it (a `break` fetches nothing more). `max` cuts the last page; `offset` is the position of a
+// page's first record in the whole listing. The wasm names its errors NAME.iterate: relabelled
+// with the operation the caller used.
+async function* paging(c, name, q, op) {
   const [query, opts] = split(q);
-  const op = name + ".iterate";
   const res = R()[name[0].toUpperCase() + name.slice(1)];
-  let page = await call(op, (o) => c.list(res, query, true, o), opts, c);
-  let left = query && typeof query.max == "number" ? query.max : Infinity;
+  const get = (run) =>
+    call(op, run, opts, c).catch((e) => {
+      e.operation = op;
+      throw e;
+    });
+  let page = await get((o) => c.list(res, query, true, o));
+  let left = typeof query?.max == "number" ? query.max : Infinity;
+  let offset = typeof query?.offset == "number" ? query.offset : 0;
   for (;;) {
-    for (const r of page.results) {
-      if (left <= 0) return;
-      left--;
-      yield r;
+    if (left <= 0) return;
+    let { results, next } = page;
+    if (results.length >= left) {
+      if (results.length > left) results = results.slice(0, left);
+      next = null;
     }
-    if (!page.next || left <= 0) return;
-    page = await call(op, (o) => c.page(res, page.next, o), opts, c);
+    left -= results.length;
+    yield { ...page, count: results.length, next: next ?? null, offset, results };
+    if (!next) return;
+    offset += results.length;
+    page = await get((o) => c.page(res, next, o));
   }
+}
+
+async function* iterate(c, name, q) {
+  for await (const p of paging(c, name, q, name + ".iterate")) yield* p.results;
 }
 
 export class Toky {
@@ -137,6 +155,7 @@ export class Toky {
         return call(name + ".list", (o) => c.list(R()[name[0].toUpperCase() + name.slice(1)], query, false, o), o, c);
       },
       iterate: (q) => iterate(c, name, q),
+      pages: (q) => paging(c, name, q, name + ".pages"),
     });
     this.agents = lists("agents");
     this.contacts = {

@@ -676,21 +676,21 @@ async function exportContacts() {
   setBusy(btn, true);
 
   const rows = [];
-  let frame = 0;
-  // iterate() yields a whole page at once, so between pages rows.length counts complete pages.
-  // A full last page means another may follow: count it as known-to-come, as far as we know.
+  let frame = 0, pages = 0, more = true;
+  // pages() says where each page stands (offset) and whether another follows (next): the count
+  // is exact, and the total is known once the last page (next: null) has arrived.
   const paint = () => {
     frame = 0;
-    const pages = Math.ceil(rows.length / pageSize);
-    const more = rows.length % pageSize === 0;
     const known = rows.length + (more ? pageSize : 0);
     bar.max = known;
     bar.value = rows.length;
     detail.textContent = `${numFmt.format(rows.length)} of ${more ? "at least " : ""}${numFmt.format(known)} rows · ${plural(pages, "page")}`;
   };
   try {
-    for await (const c of toky.contacts.iterate({ pageSize, signal: ctl.signal })) {
-      rows.push(c);
+    for await (const page of toky.contacts.pages({ pageSize, signal: ctl.signal })) {
+      rows.push(...page.results);
+      pages++;
+      more = page.next !== null;
       if (!frame) frame = requestAnimationFrame(paint);
     }
     cancelAnimationFrame(frame);
@@ -706,7 +706,6 @@ async function exportContacts() {
     document.body.append(a);
     a.click();
     a.remove();
-    const pages = Math.max(1, Math.ceil(rows.length / pageSize));
     bar.max = Math.max(1, rows.length);
     bar.value = Math.max(1, rows.length);
     box.classList.add("done");

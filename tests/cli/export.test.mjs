@@ -84,6 +84,7 @@ describe("contacts export of 10,000 contacts", () => {
     const r = await ok(["contacts", "export", "--format", "ndjson", "--max", "250", "--page-size", "100", "--progress"], opts);
     assert.deepEqual(r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l)), listed.slice(0, 250));
     const lines = r.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 4, "one line per page (the last one cut by --max), then the summary");
     assert.match(lines[0], /^100 contacts, 1 page, [\d,]+\/s$/);
     assert.match(lines[1], /^200 contacts, 2 pages, /);
     assert.match(lines[2], /^250 contacts, 3 pages, /);

@@ -192,6 +192,9 @@ describe("demo page (www/) in headless Chromium", { timeout: 60_000 }, () => {
     await page.waitForSelector("#export-box.done");
     assert.equal(await page.textContent("#export-title"), `Exported ${total} contacts`);
     assert.equal(await page.evaluate(() => document.querySelector("#export-progress").value), total);
+    // pages() counted the pages as they came: 500 rows a page.
+    const pages = Math.ceil(total / 500);
+    assert.match(await page.textContent("#export-detail"), new RegExp(`^${pages} pages? · toky-contacts-`));
     assert.match(download.suggestedFilename(), /^toky-contacts-\d{4}-\d\d-\d\d\.csv$/);
     const csv = readFileSync(await download.path(), "utf8").replace(/^\ufeff/, "");
     const lines = csv.trimEnd().split("\r\n");

@@ -9,4 +9,5 @@ for d in tests/node tests/types; do
 done
 node_modules/.bin/tsc -p tests/types/tsconfig.json
 echo "tsc --strict: example.ts type-checks, every @ts-expect-error is an error"
+# One file at a time: each resets the shared toky-mock and counts what it holds.
 node --test --test-concurrency=1 tests/node/

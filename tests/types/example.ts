@@ -1,7 +1,7 @@
 // Type-checked by `tsc --strict --noEmit` in `make test`: every method has precise parameter and
 // result types, and the @ts-expect-error lines prove that mistakes are type errors.
 import { Toky, TokyError, smsSegments } from "toky-wasm";
-import type { Agent, Contact, Page, SmsSent, Voicemail, CallRecord, Webhook, RawResponse, ErrorKind } from "toky-wasm";
+import type { Agent, Contact, OffsetPage, Page, SmsSent, Voicemail, CallRecord, Webhook, RawResponse, ErrorKind } from "toky-wasm";
 
 async function example(): Promise<void> {
   const toky = new Toky({ apiKey: "k", baseUrl: "http://127.0.0.1:8080/v1", timeoutMs: 5000, maxRetries: 1 });
@@ -11,6 +11,17 @@ async function example(): Promise<void> {
   const admin: boolean | null = agents.results[0].is_admin;
   for await (const a of toky.agents.iterate({ pageSize: 50, max: 10, signal: ac.signal })) {
     const email: string = a.email;
+  }
+
+  let done = 0;
+  for await (const p of toky.contacts.pages({ pageSize: 500, max: 1200, offset: 10, timeoutMs: 5000 })) {
+    const whole: OffsetPage<Contact> = p;
+    const first: Contact | undefined = p.results[0];
+    done = p.offset + p.results.length;
+    const more: boolean = p.next !== null;
+  }
+  for await (const p of toky.calls.pages({ since: "2026-11-01", pageSize: 100 })) {
+    const rows: CallRecord[] = p.results;
   }
 
   const c: Contact = await toky.contacts.get("+15551234567", { timeoutMs: 1000 });
@@ -101,6 +112,14 @@ async function example(): Promise<void> {
   await toky.webhooks.create({ event: "new_fax", url: "https://example.com/h" });
   // @ts-expect-error contact patch has no phone
   await toky.contacts.update("+15551234567", { phone: "+15550000000" });
+  // @ts-expect-error pages() takes pageSize, not list()'s limit
+  toky.contacts.pages({ limit: 10 });
+  // @ts-expect-error `since` is not a contacts query
+  toky.contacts.pages({ since: "2026-01-01" });
+  for await (const p of toky.webhooks.pages()) {
+    // @ts-expect-error a page's records are Webhooks, not Contacts
+    const wrong: Contact[] = p.results;
+  }
   // @ts-expect-error results are typed, not any
   const n: number = agents.results[0].email;
 }
