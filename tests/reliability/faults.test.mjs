@@ -14,7 +14,9 @@ import { KEY, startMock, within, outcome } from "./lib.mjs";
 const MAX_RETRIES = 1;
 const TIMEOUT_MS = 3000; // cells that settle early (statuses, drops, bodies)
 const SHORT_TIMEOUT_MS = 1000; // cells that run into the deadline (hang, long delay)
-const SLACK = 750;
+// 16 operations run side by side, each with its own toky-mock: on a loaded 2-core machine a cell
+// settling at its deadline was once measured 22 ms past 750 ms of slack.
+const SLACK = 1500;
 const RECONCILE_MS = 2000 + 500; // sms.send: the wait between its two history reads, and the reads
 
 // Every fault kind toky-mock has. `kind`: what the README's table gives once the fault has won;
