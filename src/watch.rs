@@ -209,11 +209,13 @@ impl Watch {
         if self.state.is_none() {
             let t = self.top.take().unwrap_or_default();
             let floor = self.lo.take().unwrap_or_default();
-            let ids = fresh
-                .iter()
-                .map(|(time, id)| (key(time).to_string(), id.clone()))
-                .filter(|(k, _)| floor.as_str() <= k.as_str() && k.as_str() <= t.as_str())
-                .collect();
+            let mut ids = Vec::new();
+            for (time, id) in fresh {
+                let k = key(&time);
+                if floor.as_str() <= k && k <= t.as_str() {
+                    ids.push((k.to_string(), id));
+                }
+            }
             self.state = Some(State { t, floor, ids });
             return Vec::new();
         }
@@ -280,27 +282,27 @@ fn decode_cursor(name: &str, c: &str) -> Option<State> {
         return None;
     }
     let t = k.get("t")?.as_str()?.to_string();
-    let ids = k.get("ids")?.as_array()?;
-    match k.get("v")?.as_u64()? {
-        // Texts' and voicemails' cursor, and calls' before the look-back window: the ids yielded
-        // at `t`. Nothing older than `t` was looked for, so `t` is the floor.
-        1 => {
-            let ids = ids.iter().map(|i| Some((t.clone(), i.as_str()?.to_string()))).collect::<Option<Vec<_>>>()?;
-            Some(State { floor: t.clone(), t, ids })
-        }
-        2 if name == "calls" => {
-            let floor = k.get("f")?.as_str()?.to_string();
-            let ids = ids
-                .iter()
-                .map(|p| match p.as_array()?.as_slice() {
-                    [at, i] => Some((at.as_str()?.to_string(), i.as_str()?.to_string())),
-                    _ => None,
-                })
-                .collect::<Option<Vec<_>>>()?;
-            (floor <= t).then_some(State { t, floor, ids })
-        }
-        _ => None,
+    // v1: texts' and voicemails' cursor, and calls' before the look-back window: the ids yielded
+    // at `t`; nothing older than `t` was looked for, so `t` is the floor. v2 (calls): the floor
+    // and the ids handled since it, with their second.
+    let v = k.get("v")?.as_u64()?;
+    let floor = match v {
+        1 => t.clone(),
+        2 if name == "calls" => k.get("f")?.as_str()?.to_string(),
+        _ => return None,
+    };
+    let mut ids = Vec::new();
+    for p in k.get("ids")?.as_array()? {
+        ids.push(match (v, p) {
+            (1, Value::String(i)) => (t.clone(), i.clone()),
+            (2, Value::Array(a)) => match a.as_slice() {
+                [Value::String(at), Value::String(i)] => (at.clone(), i.clone()),
+                _ => return None,
+            },
+            _ => return None,
+        });
     }
+    (floor <= t).then_some(State { t, floor, ids })
 }
 
 #[cfg(test)]
