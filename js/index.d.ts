@@ -299,6 +299,16 @@ export interface WatchOptions extends CallOptions {
   pageSize?: number;
 }
 
+export interface CallsWatchOptions extends WatchOptions {
+  /**
+   * How far back each poll re-reads, in milliseconds, from 0 to 86400000. Default 3600000 (an
+   * hour). A call record is placed by `init_dt` (when the call started) but listed once it ends,
+   * so a call that ends after a newer one was yielded is still yielded, once, if it began at
+   * most this long before the newest call yielded. 0 is the rule of `sms.watch`.
+   */
+  lookbackMs?: number;
+}
+
 /**
  * Yields each new record exactly once, oldest first. Stops when `signal` aborts (the loop ends
  * normally, no error), on `break`/`return()`, or with the error of a non-transient failure;
@@ -342,8 +352,11 @@ export declare class Toky {
   };
   readonly calls: Listing<CallRecord, DateRange> & {
     recording(callid: string, options?: CallOptions): TokyPromise<Recording>;
-    /** New call records as they arrive (by polling), oldest first, each once. */
-    watch(options?: WatchOptions): Watcher<CallRecord>;
+    /**
+     * New call records as they arrive (by polling), oldest first, each once; a long call listed
+     * after newer ones is caught by re-reading the last `lookbackMs` each poll.
+     */
+    watch(options?: CallsWatchOptions): Watcher<CallRecord>;
   };
   readonly webhooks: Listing<Webhook, {}> & {
     create(input: WebhookInput, options?: CallOptions): TokyPromise<Webhook>;

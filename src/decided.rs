@@ -37,6 +37,12 @@ pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "request-id"];
 pub const WATCH_INTERVAL_MS: u64 = 10_000;
 pub const WATCH_PAGE_SIZE: u64 = 50;
 pub const WATCH_MAX_BACKOFF_MS: f64 = 60_000.0;
+/// [DECIDED] How far back `calls.watch` re-reads each poll (its `lookbackMs` default): a call
+/// record is placed by `init_dt` (when the call started) but can only be listed once the call has
+/// ended, so a call longer than this that ends after a newer call was yielded is missed. An hour
+/// covers all but the rarest calls; the cost is re-reading an hour of call records per poll
+/// (one request of `pageSize` rows for up to that many calls an hour).
+pub const CALLS_WATCH_LOOKBACK_MS: u64 = 3_600_000;
 
 /// [DECIDED] `sms.send` reconciliation (a send whose answer was lost is looked up in the SMS
 /// history instead of being sent again): texts from the attempt's start less a clock-skew

@@ -226,6 +226,22 @@ fn stamp_text(y: i64, mo: u32, d: u32, sep: u8, (h, mi, sec): (u32, u32, u32)) -
     Some(text)
 }
 
+/// A second as a watch keys it (`YYYY-MM-DDTHH:MM:SS`, UTC, no zone) moved `ms` milliseconds
+/// earlier, rounded down to a whole second (so the span covers at least `ms`), in the same form;
+/// never before 0000-01-01. None when `key` is not such a second.
+pub fn key_minus_ms(key: &str, ms: u64) -> Option<String> {
+    let st = parse_stamp(key).ok()?;
+    if st.time.is_none() || !st.frac.is_empty() || !matches!(st.zone, Zone::Absent) || key.len() != 19 || key.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let (days, secs) = utc_instant(&st);
+    let back = i64::try_from(ms.div_ceil(1000)).ok()?;
+    let total = (days * 86_400 + secs as i64).saturating_sub(back).max(days_from_civil(0, 1, 1) * 86_400);
+    let (y, m, d) = civil_from_days(total.div_euclid(86_400));
+    let s = total.rem_euclid(86_400) as u32;
+    stamp_text(y, m, d, b'T', (s / 3600, s / 60 % 60, s % 60)).map(|t| ascii(&t).to_owned())
+}
+
 fn ascii(b: &[u8]) -> &str {
     core::str::from_utf8(b).unwrap_or("")
 }
@@ -421,6 +437,20 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn watch_keys_move_back() {
+        assert_eq!(key_minus_ms("2026-03-01T00:30:00", 3_600_000).as_deref(), Some("2026-02-28T23:30:00"));
+        assert_eq!(key_minus_ms("2024-03-01T00:00:00", 86_400_000).as_deref(), Some("2024-02-29T00:00:00"));
+        assert_eq!(key_minus_ms("2026-01-01T00:00:00", 1).as_deref(), Some("2025-12-31T23:59:59"));
+        assert_eq!(key_minus_ms("2026-01-01T10:00:00", 0).as_deref(), Some("2026-01-01T10:00:00"));
+        assert_eq!(key_minus_ms("2026-06-30T23:59:60", 1_000).as_deref(), Some("2026-06-30T23:59:59"));
+        assert_eq!(key_minus_ms("0000-01-01T00:00:10", 60_000).as_deref(), Some("0000-01-01T00:00:00"));
+        for bad in ["", "2026-01-01", "2026-01-01T10:00:00Z", "2026-01-01T10:00", "2026-01-01 10:00:00", "2026-13-01T10:00:00", "x"] {
+            assert_eq!(key_minus_ms(bad, 1_000), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -22,6 +22,8 @@ use crate::wav;
 type S = State<Arc<App>>;
 
 pub const MAX_EVENT_COUNT: u64 = 1000;
+/// Largest `started_s_ago`: a day.
+pub const MAX_STARTED_S_AGO: i64 = 86_400;
 
 /// `POST /__mock/events`: the event, how many, and fields that shape the record (strings,
 /// numbers or booleans). Any other field lands in `extras` and is copied verbatim into the
@@ -43,6 +45,7 @@ pub struct EventSpec {
     web_call: Option<Loose>,
     callid: Option<Loose>,
     transcription: Option<Loose>,
+    started_s_ago: Option<Loose>,
     #[serde(flatten)]
     extras: Map<String, Value>,
 }
@@ -223,12 +226,30 @@ fn simulate_call(app: &Arc<App>, event: &str, m: &EventSpec, base: &str) -> ApiR
     };
     let callid = text_of(&m.callid);
     let transcription = text_of(&m.transcription);
+    // A call that began this long ago and has just ended: its CDR (placed by `init_dt`) lands
+    // below calls already listed, as a long call's does on Toky.
+    let started_s_ago = match text_of(&m.started_s_ago) {
+        None => None,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (0..=MAX_STARTED_S_AGO).contains(&n) => Some(n),
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "invalid started_s_ago {s:?}: seconds as an integer from 0 to {MAX_STARTED_S_AGO}"
+                )))
+            }
+        },
+    };
 
     let mut db = app.db();
     let answered = disposition == "200";
     // An event for a call the mock already knows updates that call instead of adding one.
     if let Some(id) = &callid {
         if let Some(pos) = db.cdrs.iter().position(|c| &c.callid == id) {
+            if started_s_ago.is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "started_s_ago cannot move the existing call {id:?}: give it for a new call only"
+                )));
+            }
             if !voicemail {
                 let c = &mut db.cdrs[pos];
                 c.disposition_code = disposition.clone();
@@ -264,15 +285,29 @@ fn simulate_call(app: &Arc<App>, event: &str, m: &EventSpec, base: &str) -> ApiR
             Some(db.rng.pick(&emails).to_string())
         }
     };
-    let duration: i64 = match duration {
-        Some(d) => d.parse().unwrap_or(0),
-        None if answered => db.rng.range(20, 300),
-        None => 0,
+    let mut ring = db.rng.range(3, 20);
+    let duration: i64 = match (duration, started_s_ago) {
+        (Some(d), _) => d.parse().unwrap_or(0),
+        // Began `ago` seconds ago and ends now: it rang, then lasted the rest.
+        (None, Some(ago)) => {
+            ring = ring.min(ago);
+            if answered && !voicemail {
+                ago - ring
+            } else {
+                0
+            }
+        }
+        (None, None) if answered => db.rng.range(20, 300),
+        (None, None) => 0,
     };
-    let ring = db.rng.range(3, 20);
     let now = db.runtime_now();
     let last = db.cdrs.last().map(|c| c.ts).unwrap_or(0);
-    let start = (now - ring - if voicemail { 0 } else { duration }).max(last);
+    // CDRs are kept in `init_dt` order (listed newest first): a new call normally starts after
+    // the last one; one that `started_s_ago` goes where its start puts it.
+    let start = match started_s_ago {
+        Some(ago) => now - ago,
+        None => (now - ring - if voicemail { 0 } else { duration }).max(last),
+    };
     let callid = callid.unwrap_or_else(|| data::callid(&mut db.rng));
     let cdr = Cdr {
         id: db.next_cdr_id.to_string(),
@@ -304,7 +339,8 @@ fn simulate_call(app: &Arc<App>, event: &str, m: &EventSpec, base: &str) -> ApiR
         has_recording: answered && !voicemail,
     };
     db.next_cdr_id += 1;
-    db.cdrs.push(cdr.clone());
+    let at = db.cdrs.partition_point(|c| c.ts <= start);
+    db.cdrs.insert(at, cdr.clone());
     let vm = if voicemail {
         let vm_duration = if duration > 0 {
             duration

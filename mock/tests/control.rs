@@ -401,6 +401,59 @@ fn simulated_events_appear_in_lists() {
 }
 
 #[test]
+fn a_call_that_started_earlier_is_listed_by_its_init_dt() {
+    let m = Mock::start(&[]);
+    let ctl = |body: Value| {
+        m.raw("POST", "/__mock/events", &[], Some(body.to_string().as_bytes()))
+            .unwrap()
+    };
+    let short = ctl(json!({"event": "inbound_call_ended", "duration": 5}));
+    assert_eq!(short.status, 201, "{}", short.text());
+    let short = short.json()["record"].clone();
+    let long = ctl(json!({"event": "inbound_call_ended", "started_s_ago": 1800}));
+    assert_eq!(long.status, 201, "{}", long.text());
+    let long = long.json()["record"].clone();
+    assert!(long["init_dt"].as_str() < short["init_dt"].as_str(), "{long} {short}");
+    assert_eq!(long["start_time"], long["init_dt"]);
+    // It rang, then lasted until now.
+    let d: i64 = long["duration"].as_str().unwrap().parse().unwrap();
+    assert!((1780..=1797).contains(&d), "{d}");
+    assert!(long["end_time"].as_str() >= short["init_dt"].as_str());
+    let ids = |v: &Value| v["id"].as_str().unwrap().parse::<u64>().unwrap();
+    assert!(ids(&long) > ids(&short), "the late record is the newer one");
+
+    // Listed newest first by init_dt: the short call on top, the long one below it.
+    let list = m.get("/v1/cdrs?limit=100").json()["results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(list[0], short);
+    let at = list.iter().position(|c| c["id"] == long["id"]).expect("listed");
+    assert_eq!(list[at], long);
+    let times: Vec<&str> = list.iter().map(|c| c["init_dt"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+    // The next call without it starts after the newest one, as before.
+    let next = ctl(json!({"event": "new_call"})).json()["record"].clone();
+    assert!(next["init_dt"].as_str() >= short["init_dt"].as_str());
+    assert_eq!(m.get("/v1/cdrs?limit=1").json()["results"][0], next);
+    // A voicemail's missed call can start earlier too; the voicemail itself is new.
+    let vm = ctl(json!({"event": "new_voicemail", "started_s_ago": "60"}));
+    assert_eq!(vm.status, 201, "{}", vm.text());
+    let vm = vm.json();
+    assert_eq!(vm["cdr"]["duration"], "0");
+    assert!(vm["cdr"]["init_dt"].as_str() < vm["record"]["created_at"].as_str());
+
+    for bad in [json!(-1), json!(86401), json!("soon"), json!(1.5), json!("")] {
+        let r = ctl(json!({"event": "new_call", "started_s_ago": bad}));
+        assert_eq!(r.status, 400, "{bad}: {}", r.text());
+        assert!(r.text().contains("started_s_ago"), "{}", r.text());
+    }
+    let r = ctl(json!({"event": "new_call", "callid": short["callid"], "started_s_ago": 10}));
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("existing call"), "{}", r.text());
+}
+
+#[test]
 fn webhook_delivery_with_retry() {
     let m = Mock::start(&[]);
     let rx = receiver(vec![500]);

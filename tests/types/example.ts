@@ -90,6 +90,13 @@ async function example(): Promise<void> {
     }
   }
 
+  // calls.watch re-reads the last lookbackMs each poll (a long call listed after newer ones).
+  const calls = toky.calls.watch({ intervalMs: 5_000, lookbackMs: 30 * 60_000, since: "2026-11-01" });
+  const resume: string | null = calls.cursor;
+  toky.voicemails.watch({ cursor: resume ?? undefined });
+
+  // @ts-expect-error lookbackMs is a calls.watch option only
+  toky.sms.watch({ lookbackMs: 60_000 });
   // @ts-expect-error unknown constructor option
   new Toky({ apiKey: "k", apikey: "x" });
   // @ts-expect-error apiKey is required
