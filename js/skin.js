@@ -126,7 +126,9 @@ async function* paging(c, name, q, op) {
 }
 
 async function* iterate(c, name, q) {
-  for await (const p of paging(c, name, q, name + ".iterate")) yield* p.results;
+  // A plain loop: `yield*` over an array in an async generator goes through an async-from-sync
+  // iterator per record, measurably slower for 100k records.
+  for await (const p of paging(c, name, q, name + ".iterate")) for (const r of p.results) yield r;
 }
 
 export class Toky {
