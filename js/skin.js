@@ -63,12 +63,48 @@ function options(opts, op) {
 // Resources the wasm's list/page calls take (wasm-bindgen's numeric enum).
 const R = () => w.Resource;
 
-const ignore = () => {};
+/**
+ * What every call returns: a Promise of the data, with `.withResponse()` (openai-node's shape)
+ * for `{ data, response }` from the same request. Like openai-node's APIPromise, the promise
+ * itself resolves at once and `then` reads the call lazily, so awaiting only `.withResponse()`
+ * leaves no unhandled rejection behind, and a call nobody awaits still reports its failure.
+ */
+class TokyPromise extends Promise {
+  #full;
+  #data;
+  #c;
+  constructor(full, c) {
+    super((resolve) => resolve(null));
+    this.#full = full;
+    this.#c = c;
+  }
+  static get [Symbol.species]() {
+    return Promise;
+  }
+  #value() {
+    return (this.#data ??= this.#full.then((r) => r.data));
+  }
+  then(ok, fail) {
+    return this.#value().then(ok, fail);
+  }
+  catch(fail) {
+    return this.#value().catch(fail);
+  }
+  finally(f) {
+    return this.#value().finally(f);
+  }
+  /** `{ data, response: { status, headers, requestId, retries } }`. */
+  withResponse() {
+    return this.#full.then((r) => ({
+      data: r.data,
+      response: { status: r.status, headers: copyHeaders(r.headers, this.#c), requestId: r.requestId, retries: r.retries },
+    }));
+  }
+}
 
 /**
- * One call. The wasm resolves `{data, status, headers, requestId, retries}`; the promise
- * returned resolves `data`, and its `.withResponse()` (openai-node's shape) resolves
- * `{data, response}` from the same request.
+ * One call. The wasm resolves `{data, status, headers, requestId, retries}`; the caller gets a
+ * `TokyPromise` of `data`.
  */
 function call(op, run, opts, c) {
   const full = (async () => {
@@ -79,12 +115,7 @@ function call(op, run, opts, c) {
       throw wrap(e, op);
     }
   })();
-  const data = full.then((r) => r.data);
-  // Awaiting only .withResponse() must not leave this one an unhandled rejection.
-  data.catch(ignore);
-  data.withResponse = () =>
-    full.then((r) => ({ data: r.data, response: { status: r.status, headers: copyHeaders(r.headers, c), requestId: r.requestId, retries: r.retries } }));
-  return data;
+  return new TokyPromise(full, c);
 }
 
 /** The response's headers as a fresh `Headers`, each value redacted of the key. */

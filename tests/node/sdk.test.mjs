@@ -136,7 +136,10 @@ test("sms.send: reconcile: false → unknown at once, no history read; errors To
 test(".withResponse(): status, headers, request id and retries beside the data, on a get, a list and a raw call", async () => {
   const t = toky();
   const { results: [c] } = await t.contacts.list({ limit: 1 });
-  const got = await t.contacts.get(c.phone).withResponse();
+  const pending = t.contacts.get(c.phone);
+  assert.ok(pending instanceof Promise, "a real Promise, with withResponse()");
+  const got = await pending.withResponse();
+  assert.deepEqual(await pending, got.data, "one request: awaiting it after withResponse() gives the same data");
   assert.deepEqual(got.data, await t.contacts.get(c.phone), "the same data as a plain await");
   assert.equal(got.response.status, 200);
   assert.ok(got.response.headers instanceof Headers);
