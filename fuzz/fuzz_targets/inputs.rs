@@ -35,7 +35,7 @@ fn planned(cfg: &Config, which: u8, arg: &Arg) -> Result<Option<Plan>, Error> {
         13 => webhooks::list(cfg, obj()?, iterate)?,
         14 => request::raw(cfg, obj()?)?,
         15 => {
-            toky_wasm::call_options(cfg, Some(arg))?;
+            toky_wasm::call_options(cfg, Some(arg), iterate)?; // iterate: as sms.send (reconcile)
             return Ok(None);
         }
         _ => {

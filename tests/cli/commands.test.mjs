@@ -144,7 +144,7 @@ describe("commands against toky-mock", () => {
   test("sms send: the answer is lost after Toky sent it → found in the history, never sent twice", async () => {
     await control("DELETE", "/__mock/journal");
     await fault({ route: "/sms/send", kind: "drop_after" });
-    const r = await toky(["sms", "send", "--from", "+13055550100", "--to", "+15557654321", "--text", "once", "--yes"]);
+    const r = await toky(["sms", "send", "--from", "+13055550100", "--to", "+15557654321", "--text", "once", "--yes", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).reconciled, true);
     assert.match(r.stderr, /^the answer was lost; the text was found in the SMS history/m);
