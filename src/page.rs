@@ -15,7 +15,7 @@ use std::fmt::{self, Write as _};
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::records::{top, DecodeError, Normalise};
 use crate::request::Output;
@@ -54,17 +54,22 @@ enum Val<'de> {
 
 fn put(out: &mut String, v: &Val) {
     match v {
-        Val::Str(s) => {
-            out.push('"');
-            out.push_str(s);
-            out.push('"');
-        }
+        Val::Str(s) => quoted(out, s),
+        // A string with nothing to escape (a normalised timestamp, an id) is written as is.
+        Val::V(Value::String(s)) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => quoted(out, s),
         Val::Lit(s) => out.push_str(s),
         // Writing to a String cannot fail.
         Val::V(v) => {
             let _ = write!(out, "{v}");
         }
     }
+}
+
+fn quoted(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push_str("\"");
+    out.push_str(s);
+    out.push_str("\"");
 }
 
 /// What the pass has read: the rows written so far (the `results` array's text), the
@@ -76,9 +81,9 @@ struct State<'de> {
     object: bool,
     /// None: no `results`; Some(false): it is not an array.
     results: Option<bool>,
-    /// The envelope's members in order (a repeated key in its first place with its last value),
-    /// `results` as a placeholder.
-    members: Vec<(String, Value)>,
+    /// The envelope's members, `results` as a placeholder: a `Map` as in the whole-`Value`
+    /// reading (a repeated key keeps its first place and its last value).
+    members: Map<String, Value>,
     fields: Normalise,
     /// One row's members, reused from row to row.
     row: Vec<(Cow<'de, str>, Val<'de>)>,
@@ -144,7 +149,7 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
         loop {
             let mark = st.out.len();
             if st.count > 0 {
-                st.out.push(',');
+                st.out.push_str(",");
             }
             let Some(v) = seq.next_element_seed(Any { at: At::Row, st: &mut *st })? else {
                 st.out.truncate(mark);
@@ -162,8 +167,7 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
             At::Top => {
                 st.object = true;
                 while let Some(Key(k)) = map.next_key()? {
-                    // "results" keeps its place among the members (a placeholder): where it
-                    // was decides where the members after it end up (`take`).
+                    // "results" keeps its place among the members (a placeholder).
                     let v = if k == "results" {
                         st.results = Some(false);
                         map.next_value_seed(Any { at: At::Results, st: &mut *st })?;
@@ -171,10 +175,7 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
                     } else {
                         map.next_value()?
                     };
-                    match st.members.iter_mut().find(|(seen, _)| *seen == k) {
-                        Some(slot) => slot.1 = v,
-                        None => st.members.push((k.into_owned(), v)),
-                    }
+                    st.members.insert(k.into_owned(), v);
                 }
                 Ok(Val::Lit(""))
             }
@@ -194,31 +195,24 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
                     }
                 }
                 let out = &mut st.out;
-                out.push('{');
+                out.push_str("{");
                 for (i, (k, v)) in st.row.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push_str(",");
                     }
                     match k {
                         Cow::Borrowed(k) => put(out, &Val::Str(k)),
                         Cow::Owned(k) => put(out, &Val::V(Value::String(k.clone()))),
                     }
-                    out.push(':');
+                    out.push_str(":");
                     put(out, v);
                 }
-                out.push('}');
+                out.push_str("}");
                 Ok(Val::Lit(""))
             }
             At::Results | At::Inner => Value::deserialize(MapAccessDeserializer::new(map)).map(Val::V),
         }
     }
-}
-
-/// Takes a member out as serde_json's `Map::remove` does with `preserve_order`: the last
-/// member moves into its place (what the whole-`Value` decoder's output shows).
-fn take(members: &mut Vec<(String, Value)>, key: &str) -> Option<Value> {
-    let i = members.iter().position(|(k, _)| k == key)?;
-    Some(members.swap_remove(i).1)
 }
 
 /// The error of a body the streaming pass could not read, as the whole-body reading gives it.
@@ -234,7 +228,7 @@ fn error_of(body: &[u8]) -> DecodeError {
 pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
     let text = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
     // The output is about the body's size: timestamps gain a character, numeric ids two.
-    let mut st = State { out: String::with_capacity(text.len() + text.len() / 8 + 16), count: 0, object: false, results: None, members: Vec::new(), fields, row: Vec::new() };
+    let mut st = State { out: String::with_capacity(text.len() + text.len() / 8 + 16), count: 0, object: false, results: None, members: Map::new(), fields, row: Vec::new() };
     let mut de = serde_json::Deserializer::from_slice(text);
     let read = Any { at: At::Top, st: &mut st }.deserialize(&mut de).and_then(|_| de.end());
     let State { out: rows, count, object: true, results, mut members, .. } = st else {
@@ -244,7 +238,7 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
         return Err(error_of(body));
     }
     // The same checks in the same order as the whole-body reading.
-    if let Some((_, s)) = members.iter().find(|(k, _)| k == "success") {
+    if let Some(s) = members.get("success") {
         if crate::loose::to_bool(s.clone()) == Value::Bool(false) {
             return Err(error_of(body));
         }
@@ -254,13 +248,15 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
         Some(false) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
         None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
     }
-    take(&mut members, "results");
-    let next = match take(&mut members, "next") {
+    // `Map::remove` moves the last member into the place of the one removed: where "results"
+    // stood decides where the members after it end up, as in the whole-`Value` reading.
+    members.remove("results");
+    let next = match members.remove("next") {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         None | Some(Value::Null) | Some(Value::String(_)) => None,
         Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
     };
-    take(&mut members, "count");
+    members.remove("count");
     let mut json = String::with_capacity(rows.len() + 64);
     let _ = write!(json, "{{\"count\":{count},\"next\":");
     put(&mut json, &Val::V(next.clone().map_or(Value::Null, Value::String)));
