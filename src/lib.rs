@@ -7,6 +7,7 @@ pub mod decided;
 pub mod error;
 pub mod events;
 pub mod loose;
+mod page;
 pub mod paging;
 pub mod records;
 pub mod request;

@@ -139,17 +139,6 @@ kinds! {
 /// Fields a record does not name: copied through unchanged.
 pub type Extra = Map<String, Value>;
 
-/// The paging envelope `{count, next, results}` as the client returns it: `count` is the number
-/// of rows actually in `results`, `next` a string or null, and any other member kept.
-#[derive(Serialize)]
-pub struct Page {
-    pub count: usize,
-    pub next: Option<String>,
-    pub results: Vec<Value>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

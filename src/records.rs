@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 
-use crate::loose::Page;
 use crate::request::{Decode, Output};
 
 /// Declares a record: each field is `name: Kind` with Kind one of `Bool`, `Num`, `Time`, `Id`
@@ -184,13 +183,13 @@ pub fn decode(decode: Decode, body: &[u8]) -> Result<Output, DecodeError> {
             Ok(Output { json: Value::Object(o).to_string(), next: None })
         }
         Decode::Raw => Err(DecodeError::Invalid("raw bodies are not decoded".into())),
-        Decode::Page(k) => page_of(body, normaliser(k)),
+        Decode::Page(k) => crate::page::page_of(body, normaliser(k)),
         Decode::Object(k) => object_of(body, normaliser(k)),
     }
 }
 
 /// A record's declared fields and their normalisers (`FIELDS` of its struct).
-type Normalise = &'static [(&'static str, fn(Value) -> Value)];
+pub(crate) type Normalise = &'static [(&'static str, fn(Value) -> Value)];
 
 /// Types a record in place: each declared field present is normalised, the rest is untouched
 /// (same result as the struct's `Deserialize` then `Serialize`, without copying the row).
@@ -219,7 +218,7 @@ fn normaliser(k: Kind) -> Normalise {
 }
 
 /// The body as JSON, with a top-level `"success": false` (or `"false"`) as a failure.
-fn top(body: &[u8]) -> Result<Value, DecodeError> {
+pub(crate) fn top(body: &[u8]) -> Result<Value, DecodeError> {
     let body = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
     let v: Value = serde_json::from_slice(body).map_err(|e| DecodeError::Invalid(format!("the response body is not valid JSON ({e})")))?;
     if let Some(s) = v.get("success") {
@@ -237,31 +236,6 @@ fn object_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
     }
     normalise(&mut v, fields);
     Ok(Output { json: v.to_string(), next: None })
-}
-
-fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
-    let v = top(body)?;
-    let Value::Object(mut o) = v else {
-        return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
-    };
-    let results = match o.remove("results") {
-        Some(Value::Array(rows)) => rows,
-        Some(_) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
-        None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
-    };
-    let next = match o.remove("next") {
-        Some(Value::String(s)) if !s.is_empty() => Some(s),
-        None | Some(Value::Null) | Some(Value::String(_)) => None,
-        Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
-    };
-    o.remove("count");
-    let mut results = results;
-    for row in &mut results {
-        normalise(row, fields);
-    }
-    let page = Page { count: results.len(), next, results, extra: o };
-    let json = serde_json::to_string(&page).map_err(|e| DecodeError::Invalid(e.to_string()))?;
-    Ok(Output { json, next: page.next })
 }
 
 fn message_of(v: &Value) -> Option<String> {
@@ -285,6 +259,43 @@ pub fn error_message(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The paging envelope as the reference serialises it.
+    #[derive(serde::Serialize)]
+    struct Page {
+        count: usize,
+        next: Option<String>,
+        results: Vec<Value>,
+        #[serde(flatten)]
+        extra: crate::loose::Extra,
+    }
+
+    /// The page decoder before `page.rs`: the whole body as a `Value`, rows normalised in place,
+    /// the `Page` serialised. The reference `page.rs` must match byte for byte.
+    pub(crate) fn page_of_reference(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+        let v = top(body)?;
+        let Value::Object(mut o) = v else {
+            return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
+        };
+        let results = match o.remove("results") {
+            Some(Value::Array(rows)) => rows,
+            Some(_) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
+            None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
+        };
+        let next = match o.remove("next") {
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            None | Some(Value::Null) | Some(Value::String(_)) => None,
+            Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
+        };
+        o.remove("count");
+        let mut results = results;
+        for row in &mut results {
+            normalise(row, fields);
+        }
+        let page = Page { count: results.len(), next, results, extra: o };
+        let json = serde_json::to_string(&page).map_err(|e| DecodeError::Invalid(e.to_string()))?;
+        Ok(Output { json, next: page.next })
+    }
 
     fn page(kind: Kind, body: &str) -> Result<Value, DecodeError> {
         decode(Decode::Page(kind), body.as_bytes()).map(|o| serde_json::from_str(&o.json).unwrap())
@@ -362,6 +373,174 @@ mod tests {
                 m[i] = b;
                 let _ = decode(Decode::Page(Kind::CallRecord), &m);
             }
+        }
+    }
+}
+
+/// The streaming page decoder (`page.rs`) against the whole-`Value` one it replaced.
+#[cfg(test)]
+mod page_equivalence {
+    use super::tests::page_of_reference;
+    use super::*;
+
+    const KINDS: [Kind; 8] = [Kind::Agent, Kind::Contact, Kind::Sms, Kind::SmsSent, Kind::Voicemail, Kind::CallRecord, Kind::Recording, Kind::Webhook];
+
+    fn same(body: &[u8], kind: Kind) {
+        let fields = normaliser(kind);
+        let new = crate::page::page_of(body, fields).map(|o| (o.json, o.next));
+        let old = page_of_reference(body, fields).map(|o| (o.json, o.next));
+        assert_eq!(new, old, "{kind:?} {}", String::from_utf8_lossy(body));
+    }
+
+    /// Raw JSON values: loose and typed, escapes, unicode, nesting, numbers serde_json rewrites.
+    const VALUES: &[&str] = &[
+        "null", "true", "false", "0", "1", "-0", "22", "-7", "\"22\"", "\" 42 \"", "\"007\"", "\"+5\"", "\"1e3\"", "\"yes\"", "\"NO\"",
+        "\"\"", "\"  \"", "\"maybe\"", "1.0", "1e3", "1E+05", "-3.5e-2", "0.1", "123456789012345678901234567890", "18446744073709551615",
+        "-9223372036854775808", "\"2017-06-27 19:24:10\"", "\"2017-06-27T21:24:10.25+02:00\"", "\"2017-02-30 00:00:00\"",
+        "\"2017-06-27\\u002019:24:10\"", "\"caf\\u00e9 \\\"q\\\" \\/ \\n\\t\\\\\"", "\"héllo ✓ 😀\"", "\"\\ud83d\\ude00\"", "\"\\u0000\"",
+        "\"\\u0074rue\"", "[1,\"x\",{\"y\":null}]", "{\"a\":{\"b\":[true,\"2017-06-27 19:24:10\",1.50]},\"a\":2,\"c\":\"\\u00e9\"}",
+        "[]", "{}", "[ 1 , [ 2 , { } ] ]", "12903", "\"12903\"", "\"+15553456789\"", "{\"id\":5,\"created_at\":\"2017-06-27 19:24:10\"}",
+    ];
+    const UNKNOWN: &[&str] = &["x", "extra_field", "ünï", "k\\\"q", "\\u0078", "dup", "results", "next", "count", ""];
+    const SPACE: &[&str] = &["", " ", "\n", "\t ", "\r\n  "];
+
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n
+        }
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.next(from.len())]
+        }
+    }
+
+    fn row(r: &mut Lcg, fields: Normalise) -> String {
+        if r.next(20) == 0 {
+            return r.pick(VALUES).to_string();
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for (name, _) in fields {
+            if r.next(5) > 0 {
+                keys.push(name.to_string());
+            }
+        }
+        for _ in 0..r.next(4) {
+            keys.push(r.pick(UNKNOWN).to_string());
+        }
+        if !keys.is_empty() && r.next(8) == 0 {
+            // A repeated key.
+            let k = keys[r.next(keys.len())].clone();
+            keys.push(k);
+        }
+        // Not the declared order: the server's order is kept.
+        for i in (1..keys.len()).rev() {
+            if r.next(3) == 0 {
+                keys.swap(i, r.next(i + 1));
+            }
+        }
+        let members: Vec<String> = keys.iter().map(|k| format!("{s}\"{k}\"{s}:{s}{v}{s}", s = r.pick(SPACE), v = r.pick(VALUES))).collect();
+        format!("{{{}}}", members.join(","))
+    }
+
+    fn body(r: &mut Lcg, fields: Normalise, rows: usize) -> String {
+        let rows: Vec<String> = (0..rows).map(|_| row(r, fields)).collect();
+        let mut top = vec![format!("\"results\":{s}[{}]{s}", rows.join(&format!(",{}", r.pick(SPACE))), s = r.pick(SPACE))];
+        for (k, v) in [("count", "3"), ("next", "\"https://api.toky.co/v1/x?offset=20\""), ("next", "null"), ("next", "\"\""), ("next", "\"a\\u0026b\""), ("success", "true"), ("success", "\"yes\""), ("meta", "{\"z\":[1,2.5,\"\\n\"]}"), ("ünï", "\"v\"")] {
+            if r.next(3) == 0 {
+                top.insert(r.next(top.len() + 1), format!("\"{k}\":{v}"));
+            }
+        }
+        let bom = if r.next(6) == 0 { "\u{FEFF}" } else { "" };
+        format!("{bom}{s}{{{}}}{s}", top.join(","), s = r.pick(SPACE))
+    }
+
+    #[test]
+    fn generated_pages_match_the_reference() {
+        let mut r = Lcg(12);
+        for i in 0..3000 {
+            let kind = KINDS[i % KINDS.len()];
+            let n = r.next(6);
+            same(body(&mut r, normaliser(kind), n).as_bytes(), kind);
+        }
+    }
+
+    #[test]
+    fn envelopes_and_errors_match_the_reference() {
+        let deep = |n: usize| format!("{{\"results\":[{{\"x\":{}1{}}}]}}", "[".repeat(n), "]".repeat(n));
+        let mut bodies: Vec<String> = [
+            r#"{"results":[]}"#, r#"{"results":[],"results":[{"id":1}]}"#, r#"{"results":5,"results":[{"id":1}]}"#,
+            r#"{"results":[{"id":1}],"results":{"a":[1]}}"#, r#"{"results":[1,"x",{"id":5},null,[{"id":3}],2.5,-1,"a\nb"]}"#,
+            r#"{"count":0}"#, r#"{"results":{}}"#, r#"{"results":"x"}"#, r#"{"results":null}"#, r#"{"results":true}"#, r#"{"results":-1.5}"#,
+            r#"{"results":[],"next":5}"#, r#"{"results":[],"next":{}}"#, r#"[]"#, r#""x""#, "null", "", " ", r#"{"results":["#, r#"{"results":[]} x"#,
+            r#"{"results":[],}"#, r#"{"results":[{"id":1,}]}"#, r#"{"results":[{"id":01}]}"#, r#"{"results":[{"x":"\q"}]}"#,
+            r#"{"results":[{"x":"\ud800"}]}"#, r#"{"results":[{"x":1e400}]}"#, "{\"results\":[{\"x\":\"\u{1}\"}]}",
+            r#"{"success":"false","error_message":"no","results":[]}"#, r#"{"results":[{"id":1}],"success":false,"error":{"message":"m"}}"#,
+            r#"{"success":true,"success":"no","results":[]}"#, r#"{"success":"maybe","results":[]}"#, r#"{"success":0,"results":[]}"#,
+            r#"{"results":[{"id":1,"id":"2","x":1,"x":[2]}],"m":1,"m":{"k":2}}"#, r#"{"re\u0073ults":[{"\u0069d":7}]}"#,
+            "\u{FEFF}{\"results\":[]}", "\u{FEFF}\u{FEFF}{\"results\":[]}", " \n{ \"results\" : [ { \"id\" : 1 } ] } \n",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for n in [120, 124, 125, 126, 127, 128, 200] {
+            bodies.push(deep(n));
+            bodies.push(format!("{{\"results\":[{}1{}]}}", "[".repeat(n), "]".repeat(n)));
+            bodies.push(format!("{{\"m\":{}1{},\"results\":[]}}", "[".repeat(n), "]".repeat(n)));
+        }
+        for b in &bodies {
+            for kind in KINDS {
+                same(b.as_bytes(), kind);
+            }
+        }
+        let mut invalid = br#"{"results":[{"id":1,"x":"ab"}]}"#.to_vec();
+        invalid[23] = 0xff;
+        same(&invalid, Kind::Contact);
+    }
+
+    #[test]
+    fn prefixes_and_mutations_match_the_reference() {
+        let body = br#"{"count":1,"next":"n","results":[{"id":"1","duration":"22","web_call":"yes","init_dt":"2017-07-05 21:46:44","x":[1,{"y":null}],"s":"a\"b"}],"z":{"k":[true]}}"#;
+        for n in 0..=body.len() {
+            same(&body[..n], Kind::CallRecord);
+        }
+        for i in 0..body.len() {
+            for b in [b'"', b'{', b'[', b'\\', 0xff, b'0', b',', b':', b' ', b'}', b']'] {
+                let mut m = body.to_vec();
+                m[i] = b;
+                same(&m, Kind::CallRecord);
+            }
+        }
+    }
+
+    /// A contacts page as toky-mock serves it, `rows` long.
+    pub(crate) fn contacts_page(rows: usize) -> String {
+        let rows: Vec<String> = (0..rows)
+            .map(|i| format!(r#"{{"phone":"+1555{i:07}","contact_name":"Contact {i}","first_name":"First{i}","last_name":"Last {i}","email":"contact{i}@example.com","company":"Company \"{}\"","city":"Città","country_code":"US","created_by":"agent@example.com","created_at":"2017-06-27 19:24:10","tags":["a","b"],"notes":null,"score":{i}}}"#, i % 7))
+            .collect();
+        format!(r#"{{"count":{},"next":"https://api.toky.co/v1/contacts?offset=500&limit=500","results":[{}]}}"#, rows.len(), rows.join(","))
+    }
+
+    #[test]
+    fn a_contacts_page_matches_the_reference() {
+        same(contacts_page(50).as_bytes(), Kind::Contact);
+    }
+
+    /// `cargo test --release -p toky-wasm page_timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn page_timing() {
+        let body = contacts_page(500);
+        let fields = normaliser(Kind::Contact);
+        for (name, f) in [("reference", page_of_reference as fn(&[u8], Normalise) -> Result<Output, DecodeError>), ("streaming", crate::page::page_of)] {
+            if std::env::var("PAGE_TIMING_ONLY").is_ok_and(|only| only != name) {
+                continue;
+            }
+            let t = std::time::Instant::now();
+            for _ in 0..std::env::var("PAGE_TIMING_N").ok().and_then(|n| n.parse().ok()).unwrap_or(200) {
+                assert!(f(body.as_bytes(), fields).is_ok());
+            }
+            println!("{name}: {} bytes, {:.0} µs per page", body.len(), t.elapsed().as_secs_f64() * 1e6 / 200.0);
         }
     }
 }
