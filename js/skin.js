@@ -114,7 +114,11 @@ function call(op, run, opts, c) {
     } catch (e) {
       throw wrap(e, op);
     }
-  })();
+  })().catch((e) => {
+    // Refused here, before the wasm (bad call options): an sms.send that never left.
+    if (op == "sms.send" && e.sent === undefined && e.kind == "validation") e.sent = false;
+    throw e;
+  });
   return new TokyPromise(full, c);
 }
 

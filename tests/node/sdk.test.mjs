@@ -125,7 +125,9 @@ test("sms.send: reconcile: false → unknown at once, no history read; errors To
   const busy = await toky().sms.send({ from, to: "+14155550123", text: "x" }).catch((e) => e);
   assert.deepEqual([busy.kind, busy.sent], ["server", false]);
   const badOption = await toky().sms.send({ from, to: "+14155550123", text: "x" }, { reconcile: "no" }).catch((e) => e);
-  assert.deepEqual([badOption.kind, badOption.field], ["validation", "reconcile"]);
+  assert.deepEqual([badOption.kind, badOption.field, badOption.sent], ["validation", "reconcile", false]);
+  const badOptions = await toky().sms.send({ from, to: "+14155550123", text: "x" }, "fast").catch((e) => e);
+  assert.deepEqual([badOptions.kind, badOptions.sent], ["validation", false], "refused by the skin: not sent either");
   const elsewhere = await toky().agents.list({ limit: 1, reconcile: false }).catch((e) => e);
   assert.equal(elsewhere.field, "reconcile", "reconcile is sms.send's alone");
   assert.equal(elsewhere.sent, undefined, "sent is sms.send's alone");
