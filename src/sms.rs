@@ -88,15 +88,21 @@ pub fn list(cfg: &Config, o: &[(String, Arg)], iterate: bool) -> Result<Plan, Er
 // found, the send succeeded; absent on two reads `SMS_RECONCILE_DELAY_MS` apart, it was not sent;
 // history unreadable (or more texts since then than one page holds), nobody can tell.
 
-/// How an `sms.send` attempt that failed ended.
-pub enum Ending<'a> {
+/// How the last attempt of a failed call ended (the wasm layer reports it for every call; only
+/// `sms.send` reads it).
+#[derive(Debug)]
+pub enum Ending {
     /// A response arrived, whole.
-    Reply { status: u16, body: &'a [u8] },
+    Reply { status: u16, body: Vec<u8> },
     /// A status arrived, then the body could not be read.
     Cut { status: u16 },
     /// No response: `fetch` rejected (connection refused, reset or cut) or the deadline passed
     /// while the request was in flight.
     NoReply,
+    /// The caller's signal fired while the request was in flight.
+    Aborted,
+    /// Nothing was sent (refused before `fetch`, or stopped before it was called).
+    NotSent,
 }
 
 /// Whether the text may have gone out although the attempt failed: the connection was cut
@@ -104,12 +110,36 @@ pub enum Ending<'a> {
 /// Toky's JSON error (a proxy's empty or HTML page), or a 2xx whose body is cut or unreadable.
 /// A Toky error body (`{"success":false,"error_message":…}`) or any 4xx means it was not sent.
 pub fn maybe_sent(e: &Ending) -> bool {
-    match *e {
-        Ending::NoReply => true,
-        Ending::Cut { status } => (200..300).contains(&status) || status >= 500,
+    match e {
+        Ending::NoReply | Ending::Aborted => true,
+        Ending::NotSent => false,
+        Ending::Cut { status } => (200..300).contains(status) || *status >= 500,
         Ending::Reply { status, body } => {
-            ((200..300).contains(&status) || status >= 500) && crate::records::error_message(body).is_none()
+            ((200..300).contains(status) || *status >= 500) && crate::records::error_message(body).is_none()
         }
+    }
+}
+
+/// What a failed send comes to before any history is read.
+#[derive(Debug)]
+pub enum Settle {
+    /// The error is final, saying whether the text went out.
+    Final(Error),
+    /// The outcome is unknown: read the history (`history`, `find`) to settle it.
+    ReadHistory(Error),
+}
+
+/// A failed send's error, given how its attempt ended: not sent, unknown (aborted, or
+/// `reconcile: false`), or to be settled by the history.
+pub fn settle(mut e: Error, ending: &Ending, reconcile: bool) -> Settle {
+    if !maybe_sent(ending) {
+        e.sent = Some(Some(false));
+        return Settle::Final(e);
+    }
+    match ending {
+        Ending::Aborted => Settle::Final(unknown(e, "the call was aborted while the request was in flight")),
+        _ if !reconcile => Settle::Final(unknown(e, "reconcile: false, so the SMS history was not checked")),
+        _ => Settle::ReadHistory(e),
     }
 }
 
@@ -198,21 +228,41 @@ mod reconcile_tests {
     #[test]
     fn which_endings_may_have_sent() {
         let toky = br#"{"success":false,"error_message":"Number not enabled"}"#;
+        let reply = |status: u16, body: &[u8]| Ending::Reply { status, body: body.to_vec() };
         for (e, maybe) in [
             (Ending::NoReply, true),
+            (Ending::Aborted, true),
+            (Ending::NotSent, false),
             (Ending::Cut { status: 200 }, true),
             (Ending::Cut { status: 502 }, true),
             (Ending::Cut { status: 400 }, false),
-            (Ending::Reply { status: 503, body: b"" }, true),
-            (Ending::Reply { status: 502, body: b"<html>Bad gateway</html>" }, true),
-            (Ending::Reply { status: 500, body: toky }, false),
-            (Ending::Reply { status: 200, body: toky }, false),
-            (Ending::Reply { status: 200, body: b"{\"succ" }, true),
-            (Ending::Reply { status: 400, body: b"" }, false),
-            (Ending::Reply { status: 429, body: b"" }, false),
+            (reply(503, b""), true),
+            (reply(502, b"<html>Bad gateway</html>"), true),
+            (reply(500, toky), false),
+            (reply(200, toky), false),
+            (reply(200, b"{\"succ"), true),
+            (reply(400, b""), false),
+            (reply(429, b""), false),
         ] {
-            assert_eq!(maybe_sent(&e), maybe);
+            assert_eq!(maybe_sent(&e), maybe, "{e:?}");
         }
+    }
+
+    #[test]
+    fn what_a_failed_send_comes_to() {
+        let e = || Error::new(crate::error::ErrorKind::Network, "cut");
+        let sent = |s: Settle| match s {
+            Settle::Final(e) => Some(e.sent),
+            Settle::ReadHistory(e) => {
+                assert_eq!(e.sent, None);
+                None
+            }
+        };
+        assert_eq!(sent(settle(e(), &Ending::NoReply, true)), None, "unknown: read the history");
+        assert_eq!(sent(settle(e(), &Ending::NoReply, false)), Some(Some(None)), "reconcile: false");
+        assert_eq!(sent(settle(e(), &Ending::Aborted, true)), Some(Some(None)), "aborted: not read");
+        assert_eq!(sent(settle(e(), &Ending::NotSent, true)), Some(Some(Some(false))));
+        assert_eq!(sent(settle(e(), &Ending::Reply { status: 409, body: Vec::new() }, true)), Some(Some(Some(false))));
     }
 
     #[test]

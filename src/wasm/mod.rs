@@ -555,15 +555,6 @@ impl Done {
     }
 }
 
-/// How the last attempt of a failed call ended, for `sms.send`'s outcome.
-enum Last {
-    Reply { status: u16, body: Vec<u8> },
-    Cut { status: u16 },
-    NoReply,
-    Aborted,
-    NotSent,
-}
-
 async fn call(inner: &Inner, plan: Plan, options: &JsValue, sms: Option<SmsInput>) -> Result<JsValue, Error> {
     let o = crate::call_options(&inner.cfg, Some(&Arg::Obj(obj(options, "options")?)), sms.is_some())?;
     let caller: Option<AbortSignal> = Reflect::get(options, &"signal".into())
@@ -573,8 +564,8 @@ async fn call(inner: &Inner, plan: Plan, options: &JsValue, sms: Option<SmsInput
     let started_ms = js_sys::Date::now();
     match perform(inner, &plan, o.timeout_ms, o.max_retries, caller.as_ref()).await {
         Ok(done) => done.into_js(),
-        Err((e, last)) => match sms {
-            Some(input) => settle_sms(inner, e, last, &input, &o, caller.as_ref(), started_ms).await,
+        Err((e, ending)) => match sms {
+            Some(input) => settle_sms(inner, e, ending, &input, &o, caller.as_ref(), started_ms).await,
             None => Err(e),
         },
     }
@@ -582,24 +573,11 @@ async fn call(inner: &Inner, plan: Plan, options: &JsValue, sms: Option<SmsInput
 
 /// A failed `sms.send`: says whether the text went out, reading the SMS history when the
 /// attempt left it unknown (`crate::sms`). Never sends again.
-async fn settle_sms(inner: &Inner, mut e: Error, last: Last, input: &SmsInput, o: &crate::CallOptions, caller: Option<&AbortSignal>, started_ms: f64) -> Result<JsValue, Error> {
-    let ending = match &last {
-        Last::Reply { status, body } => sms::Ending::Reply { status: *status, body },
-        Last::Cut { status } => sms::Ending::Cut { status: *status },
-        Last::NoReply => sms::Ending::NoReply,
-        Last::Aborted => return Err(sms::unknown(e, "the call was aborted while the request was in flight")),
-        Last::NotSent => {
-            e.sent = Some(Some(false));
-            return Err(e);
-        }
+async fn settle_sms(inner: &Inner, e: Error, ending: sms::Ending, input: &SmsInput, o: &crate::CallOptions, caller: Option<&AbortSignal>, started_ms: f64) -> Result<JsValue, Error> {
+    let e = match sms::settle(e, &ending, o.reconcile) {
+        sms::Settle::Final(e) => return Err(e),
+        sms::Settle::ReadHistory(e) => e,
     };
-    if !sms::maybe_sent(&ending) {
-        e.sent = Some(Some(false));
-        return Err(e);
-    }
-    if !o.reconcile {
-        return Err(sms::unknown(e, "reconcile: false, so the SMS history was not checked"));
-    }
     let plan = match sms::history(&inner.cfg, (started_ms / 1000.0) as i64) {
         Ok(p) => p.named("sms.send"),
         Err(h) => return Err(sms::unknown(e, &h.message)),
@@ -626,13 +604,13 @@ async fn settle_sms(inner: &Inner, mut e: Error, last: Last, input: &SmsInput, o
 }
 
 /// One request with its retries, backoff and deadline.
-async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, caller: Option<&AbortSignal>) -> Result<Done, (Error, Last)> {
+async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, caller: Option<&AbortSignal>) -> Result<Done, (Error, sms::Ending)> {
     let cfg = &inner.cfg;
     if caller.is_some_and(|s| s.aborted()) {
-        return Err((stop_error(ABORTED, timeout_ms, 0), Last::NotSent));
+        return Err((stop_error(ABORTED, timeout_ms, 0), sms::Ending::NotSent));
     }
-    let href = cfg.target(plan, &resolve).map_err(|e| (e, Last::NotSent))?;
-    let guard = Guard::new(timeout_ms as f64, caller.cloned()).map_err(|e| (e, Last::NotSent))?;
+    let href = cfg.target(plan, &resolve).map_err(|e| (e, sms::Ending::NotSent))?;
+    let guard = Guard::new(timeout_ms as f64, caller.cloned()).map_err(|e| (e, sms::Ending::NotSent))?;
     let deadline = js_sys::Date::now() + timeout_ms as f64;
     let mut retries: u32 = 0;
     loop {
@@ -645,7 +623,7 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
         let (failure, retry_after) = match &reply {
             Attempt::Stopped => {
                 let why = guard.stopped();
-                return Err((stop_error(why, timeout_ms, retries), if why == TIMED_OUT { Last::NoReply } else { Last::Aborted }));
+                return Err((stop_error(why, timeout_ms, retries), if why == TIMED_OUT { sms::Ending::NoReply } else { sms::Ending::Aborted }));
             }
             Attempt::Reply { status, .. } if (200..300).contains(status) => (None, None),
             Attempt::Reply { status, retry_after, .. } => (Some(Failure::Status(*status)), retry_after.as_deref()),
@@ -666,7 +644,7 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
             if let Decision::RetryAfterMs(ms) = decision {
                 guard.sleep(ms).await;
                 if guard.stopped() != RUNNING {
-                    return Err((stop_error(guard.stopped(), timeout_ms, retries), Last::NotSent));
+                    return Err((stop_error(guard.stopped(), timeout_ms, retries), sms::Ending::NotSent));
                 }
                 retries += 1;
                 continue;
@@ -681,7 +659,7 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
                 let rid = request_id.as_deref().map(|r| cfg.redact(r));
                 match interpret(cfg, plan, &Response { status, body: &body, request_id, headers }) {
                     Ok(out) => Ok(Done { json: out.json, status, headers: js_headers, request_id: rid, retries }),
-                    Err(e) => Err((with_retries(e), Last::Reply { status, body })),
+                    Err(e) => Err((with_retries(e), sms::Ending::Reply { status, body })),
                 }
             }
             Attempt::Failed { message, status, request_id, sent } => {
@@ -689,13 +667,13 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
                 e.status = status;
                 e.request_id = request_id.map(|r| cfg.redact(&r));
                 let last = match (sent, status) {
-                    (false, _) => Last::NotSent,
-                    (true, Some(status)) => Last::Cut { status },
-                    (true, None) => Last::NoReply,
+                    (false, _) => sms::Ending::NotSent,
+                    (true, Some(status)) => sms::Ending::Cut { status },
+                    (true, None) => sms::Ending::NoReply,
                 };
                 Err((with_retries(e), last))
             }
-            Attempt::Stopped => Err((stop_error(guard.stopped(), timeout_ms, retries), Last::Aborted)),
+            Attempt::Stopped => Err((stop_error(guard.stopped(), timeout_ms, retries), sms::Ending::Aborted)),
         };
     }
 }
