@@ -108,17 +108,20 @@ class TokyPromise extends Promise {
  */
 function call(op, run, opts, c) {
   const full = (async () => {
-    const [o, signal] = options(opts, op);
+    let o, signal;
+    try {
+      [o, signal] = options(opts, op);
+    } catch (e) {
+      // Refused here, before the wasm (bad call options): an sms.send that never left.
+      if (op == "sms.send") e.sent = false;
+      throw e;
+    }
     try {
       return await run(signal === undefined ? o : { ...o, signal });
     } catch (e) {
       throw wrap(e, op);
     }
-  })().catch((e) => {
-    // Refused here, before the wasm (bad call options): an sms.send that never left.
-    if (op == "sms.send" && e.sent === undefined && e.kind == "validation") e.sent = false;
-    throw e;
-  });
+  })();
   return new TokyPromise(full, c);
 }
 
