@@ -271,3 +271,29 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
     json.push('}');
     Ok(Output { json, next })
 }
+
+/// A single record's body, typed by `fields`: the same streaming pass as a page's row, so the
+/// output is byte for byte that of reading the body as a `Value`, normalising it in place and
+/// writing it out (`records::object_of_reference` in the tests).
+pub(crate) fn object_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+    let text = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
+    let mut st = State { out: String::with_capacity(text.len() + 16), count: 0, object: false, results: None, members: Map::new(), fields, row: Vec::new() };
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let read = Any { at: At::Row, st: &mut st }.deserialize(&mut de).and_then(|v| de.end().map(|_| v));
+    // Only an object writes itself out (and leaves nothing to write).
+    let (Ok(Val::Lit("")), true) = (read, st.out.starts_with('{')) else {
+        return Err(error_of(body));
+    };
+    // `{"success": false, ...}` (loosely false) is Toky's failure, with its message.
+    if let Some((_, v)) = st.row.iter().rev().find(|(k, _)| k == "success") {
+        let v = match v {
+            Val::Str(s) => Value::String((*s).to_owned()),
+            Val::Lit(l) => serde_json::from_str(l).unwrap_or(Value::Null),
+            Val::V(v) => v.clone(),
+        };
+        if crate::loose::to_bool(v) == Value::Bool(false) {
+            return Err(error_of(body));
+        }
+    }
+    Ok(Output { json: st.out, next: None })
+}
