@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gloo_net::http::{Headers, RequestBuilder, Response as GlooResponse};
+use gloo_net::http::{Headers, Response as GlooResponse};
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,11 +29,14 @@ use crate::{agents, calls, contacts, events, request, sms, voicemails, webhooks}
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &Function, ms: f64) -> JsValue;
+    /// `setTimeout(f, ms, arg)`: `f` is called with `arg`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with(f: &Function, ms: f64, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
     /// The global `fetch`, reached as a global (there is no `window` in Node, Deno or workers).
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(request: &web_sys::Request) -> Promise;
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &web_sys::RequestInit) -> Result<Promise, JsValue>;
 }
 
 /// An error as the plain object the JS side wraps into a `TokyError`.
@@ -304,62 +307,77 @@ const RUNNING: u8 = 0;
 const TIMED_OUT: u8 = 1;
 const ABORTED: u8 = 2;
 
-/// One call's cancellation: a controller aborted by the deadline or the caller's signal, and a
-/// `stop` promise that settles at that moment, which every wait of the call is raced against.
+/// One call's cancellation: a `stop` promise that the deadline's timer resolves (with `MARK`)
+/// or the caller's signal resolves (its `abort` event calls the promise's own resolve, so no
+/// wasm closure is made per call), which every wait of the call is raced against; the wait that
+/// sees it stops the call and aborts the controller whose signal the fetch has.
 /// Dropped when the call ends: the timer is cleared, the listener removed and a fetch still in
 /// flight aborted, so nothing keeps running (or keeps a Node process alive) after it settles.
 struct Guard {
     controller: AbortController,
-    state: Rc<Cell<u8>>,
+    state: Cell<u8>,
     stop: Promise,
     in_flight: Cell<bool>,
     timer: JsValue,
-    _on_timeout: Closure<dyn FnMut()>,
-    on_abort: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    /// The caller's signal and the function listening to its `abort`.
+    on_abort: Option<(AbortSignal, Function)>,
+}
+
+thread_local! {
+    /// What the deadline resolves a call's `stop` with: nothing else can (no caller has it).
+    static MARK: JsValue = js_sys::Object::new().into();
 }
 
 impl Guard {
     fn new(timeout_ms: f64, caller: Option<AbortSignal>) -> Result<Guard, Error> {
         let controller = AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
-        let state = Rc::new(Cell::new(RUNNING));
-        let resolve: Rc<RefCell<Option<Function>>> = Rc::new(RefCell::new(None));
-        let r = resolve.clone();
-        let stop = Promise::new(&mut |res, _| *r.borrow_mut() = Some(res));
-        let fire = {
-            let (state, controller, resolve) = (state.clone(), controller.clone(), resolve.clone());
-            move |why: u8| {
-                if state.get() == RUNNING {
-                    state.set(why);
-                }
-                // An Error as the reason: a rejection with a non-Error value trips up fetch wrappers.
-                let reason = js_sys::Error::new(if why == TIMED_OUT { "toky: timeoutMs elapsed" } else { "toky: aborted by the caller" });
-                controller.abort_with_reason(&reason);
-                if let Some(f) = resolve.borrow_mut().take() {
-                    let _ = f.call0(&JsValue::UNDEFINED);
-                }
+        let mut timer = JsValue::UNDEFINED;
+        let mut on_abort = None;
+        let stop = Promise::new(&mut |resolve, _| {
+            timer = MARK.with(|m| set_timeout_with(&resolve, timeout_ms, m));
+            if let Some(signal) = &caller {
+                let _ = signal.add_event_listener_with_callback("abort", &resolve);
+                on_abort = Some((signal.clone(), resolve));
             }
-        };
-        let fire = Rc::new(fire);
-        let f1 = fire.clone();
-        let on_timeout = Closure::<dyn FnMut()>::new(move || f1(TIMED_OUT));
-        let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
-        let on_abort = caller.map(|signal| {
-            let f2 = fire.clone();
-            let f = Closure::<dyn FnMut()>::new(move || f2(ABORTED));
-            let _ = signal.add_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
-            (signal, f)
         });
-        Ok(Guard { controller, state, stop, in_flight: Cell::new(false), timer, _on_timeout: on_timeout, on_abort })
+        Ok(Guard { controller, state: Cell::new(RUNNING), stop, in_flight: Cell::new(false), timer, on_abort })
     }
 
     fn stopped(&self) -> u8 {
         self.state.get()
     }
 
+    /// Stops the call: aborts the fetch with an `Error` as the reason (a rejection with a
+    /// non-Error value trips up fetch wrappers).
+    fn fire(&self, why: u8) {
+        if self.state.get() != RUNNING {
+            return;
+        }
+        self.state.set(why);
+        let reason = js_sys::Error::new(if why == TIMED_OUT { "toky: timeoutMs elapsed" } else { "toky: aborted by the caller" });
+        self.controller.abort_with_reason(&reason);
+    }
+
+    /// Whether the caller's signal has fired.
+    fn caller_aborted(&self) -> bool {
+        self.on_abort.as_ref().is_some_and(|(s, _)| s.aborted())
+    }
+
     /// Waits for `p`, or until the call is stopped: then `Err(None)`.
     async fn wait(&self, p: &Promise) -> Result<JsValue, Option<JsValue>> {
+        if self.caller_aborted() {
+            self.fire(ABORTED);
+        }
+        if self.stopped() != RUNNING {
+            return Err(None);
+        }
         let raced = Promise::race(&Array::of2(p, &self.stop));
         let r = JsFuture::from(raced).await;
+        if self.caller_aborted() {
+            self.fire(ABORTED);
+        } else if r.as_ref().is_ok_and(|v| MARK.with(|m| v == m)) {
+            self.fire(TIMED_OUT);
+        }
         if self.stopped() != RUNNING {
             return Err(None);
         }
@@ -379,7 +397,7 @@ impl Drop for Guard {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
         if let Some((signal, f)) = &self.on_abort {
-            let _ = signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
+            let _ = signal.remove_event_listener_with_callback("abort", f);
         }
         if self.in_flight.get() {
             self.controller.abort();
@@ -425,73 +443,41 @@ enum Attempt {
     Stopped,
 }
 
-fn build(inner: &Inner, plan: &Plan, href: &str, signal: &AbortSignal) -> Result<web_sys::Request, String> {
+/// The `init` of the `fetch(url, init)` call for `plan`: gloo-net's `Headers`, the method, no
+/// redirects followed, the call's signal and the body. gloo-net's `RequestBuilder` is not used:
+/// its `build` constructs a `Request`, a `URL` and a second `Request` only to merge query
+/// parameters (the URL here is already resolved and checked, query included), and `fetch` then
+/// copies that `Request` once more; that cost more per call than everything else the client
+/// does (README, "Dependencies and why").
+fn init(inner: &Inner, plan: &Plan, signal: &AbortSignal) -> web_sys::RequestInit {
     let headers = Headers::new();
     for (k, v) in plan.request_headers(&inner.cfg) {
         headers.set(&k, &v);
     }
-    // The plan's method is one of these (`request::raw` checks it): gloo-net's constants, not
-    // `Method::from_bytes` (1 KB of wasm for methods nobody sends).
-    use gloo_net::http::Method;
-    let method = match plan.method.as_str() {
-        "GET" => Method::GET,
-        "POST" => Method::POST,
-        "PUT" => Method::PUT,
-        "PATCH" => Method::PATCH,
-        "DELETE" => Method::DELETE,
-        "HEAD" => Method::HEAD,
-        "OPTIONS" => Method::OPTIONS,
-        other => return Err(format!("unsupported method {other}")),
-    };
-    // The query goes through gloo-net's own query builder: given a URL that already has one,
-    // gloo-net appends "&" and its (empty) parameters, so "?limit=1" would go out as "?limit=1&".
-    let (path, search) = href.split_once('?').unwrap_or((href, ""));
-    let query: Vec<(String, String)> = form_urlencoded::parse(search.as_bytes()).into_owned().collect();
-    let b = RequestBuilder::new(path)
-        .query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .method(method)
-        .headers(headers)
-        // fetch keeps custom headers across a cross-origin redirect, so following one could hand
-        // the key to another host: redirects come back as errors instead.
-        .redirect(RequestRedirect::Manual)
-        .abort_signal(Some(signal));
-    let req = match &plan.body {
-        Some(body) => b.body(body.as_str()),
-        None => b.build(),
-    };
-    req.map(web_sys::Request::from).map_err(|e| inner.cfg.redact(&e.to_string()))
-}
-
-/// The `init` of a `fetch(url, init)` call equivalent to `req`.
-fn init_of(req: &web_sys::Request, plan: &Plan, signal: &AbortSignal) -> JsValue {
-    let init = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&init, &k.into(), v);
-    };
-    set("method", &req.method().into());
-    set("headers", &req.headers().into());
-    set("redirect", &"manual".into());
-    set("signal", signal);
-    if let Some(b) = &plan.body {
-        set("body", &b.as_str().into());
+    let init = web_sys::RequestInit::new();
+    init.set_method(&plan.method);
+    init.set_headers(&headers.into_raw());
+    // fetch keeps custom headers across a cross-origin redirect, so following one could hand
+    // the key to another host: redirects come back as errors instead.
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(signal));
+    if let Some(body) = &plan.body {
+        init.set_body(&JsValue::from_str(body));
     }
-    init.into()
+    init
 }
 
 async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attempt {
     let signal = guard.controller.signal();
-    let req = match build(inner, plan, href, &signal) {
-        Ok(r) => r,
-        Err(message) => return Attempt::Failed { message: format!("the request could not be built: {message}"), status: None, request_id: None, sent: false },
+    let init = init(inner, plan, &signal);
+    // The caller's fetch or the global one, both as `fetch(url, init)`.
+    let sent = match &inner.fetch {
+        Some(f) => f.call2(&JsValue::UNDEFINED, &href.into(), &init).map(|p| Promise::resolve(&p)),
+        None => global_fetch(href, &init),
     };
-    let p = match &inner.fetch {
-        // The caller's fetch gets the documented `(url, init)` form, from the request gloo-net
-        // built (its resolved URL, method and headers), so a wrapper may read `init.method`.
-        Some(f) => match f.call2(&JsValue::UNDEFINED, &req.url().into(), &init_of(&req, plan, &signal)) {
-            Ok(p) => Promise::resolve(&p),
-            Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: false },
-        },
-        None => global_fetch(&req),
+    let p = match sent {
+        Ok(p) => p,
+        Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: false },
     };
     let res = match guard.wait(&p).await {
         Ok(r) => r,
@@ -539,26 +525,22 @@ struct Done {
 }
 
 impl Done {
-    /// `{data, status, headers, requestId, retries}` for the skin.
+    /// `{data, status, headers, requestId, retries}` for the skin: one `JSON.parse` of the
+    /// whole object (cheaper than setting its members one by one), then the headers.
     fn into_js(self) -> Result<JsValue, Error> {
-        let data = JSON::parse(&self.json).map_err(|_| Error::new(ErrorKind::Decode, "the decoded value could not be handed to JS"))?;
-        let o = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            let _ = Reflect::set(&o, &k.into(), v);
-        };
-        set("data", &data);
-        set("status", &self.status.into());
-        set("headers", &self.headers);
-        set("requestId", &self.request_id.map_or(JsValue::NULL, JsValue::from));
-        set("retries", &self.retries.into());
-        Ok(o.into())
+        let rid = serde_json::to_string(&self.request_id).unwrap_or_else(|_| "null".into());
+        let text = format!("{{\"data\":{},\"status\":{},\"requestId\":{rid},\"retries\":{}}}", self.json, self.status, self.retries);
+        let o = JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Decode, "the decoded value could not be handed to JS"))?;
+        let _ = Reflect::set(&o, &"headers".into(), &self.headers);
+        Ok(o)
     }
 }
 
 async fn call(inner: &Inner, plan: Plan, options: &JsValue, sms: Option<SmsInput>) -> Result<JsValue, Error> {
     let o = crate::call_options(&inner.cfg, Some(&Arg::Obj(obj(options, "options")?)), sms.is_some())?;
-    let caller: Option<AbortSignal> = Reflect::get(options, &"signal".into())
-        .ok()
+    let caller: Option<AbortSignal> = Some(options)
+        .filter(|o| o.is_object())
+        .and_then(|o| Reflect::get(o, &"signal".into()).ok())
         .filter(|s| !s.is_undefined() && !s.is_null())
         .map(JsCast::unchecked_into);
     let started_ms = js_sys::Date::now();
