@@ -52,12 +52,14 @@ function split(q) {
 }
 
 function options(opts, op) {
-  if (opts == null) return [{}, undefined];
+  if (opts == null) return [undefined, undefined];
   if (typeof opts != "object") throw invalid("options", "expected an object of call options", op);
   const { signal, ...rest } = opts;
   if (signal != null && !(typeof signal.aborted == "boolean" && typeof signal.addEventListener == "function"))
     throw invalid("signal", "expected an AbortSignal", op);
-  return [rest, signal ?? undefined];
+  // No options at all: undefined, which the wasm reads without looking into an object.
+  for (const _ in rest) return [rest, signal ?? undefined];
+  return [undefined, signal ?? undefined];
 }
 
 // Resources the wasm's list/page calls take (wasm-bindgen's numeric enum).
