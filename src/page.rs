@@ -67,9 +67,19 @@ fn put(out: &mut String, v: &Val) {
 
 fn quoted(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
-    out.push_str("\"");
+    byte(out, b'"');
     out.push_str(s);
-    out.push_str("\"");
+    byte(out, b'"');
+}
+
+/// Appends one ASCII character (a quote, bracket, comma or colon) as a byte: a `push_str` of
+/// one character is a `memory.copy` call and `String::push` encodes a `char`, neither inlined
+/// at opt-level "z", and this runs several times per field of every row.
+#[inline(always)]
+fn byte(out: &mut String, b: u8) {
+    debug_assert!(b.is_ascii());
+    // SAFETY: an ASCII byte is a whole UTF-8 character, so `out` stays valid UTF-8.
+    unsafe { out.as_mut_vec() }.push(b);
 }
 
 /// What the pass has read: the rows written so far (the `results` array's text), the
@@ -145,11 +155,11 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
         st.results = Some(true);
         st.out.clear();
         st.count = 0;
-        st.out.push('[');
+        byte(&mut st.out, b'[');
         loop {
             let mark = st.out.len();
             if st.count > 0 {
-                st.out.push_str(",");
+                byte(&mut st.out, b',');
             }
             let Some(v) = seq.next_element_seed(Any { at: At::Row, st: &mut *st })? else {
                 st.out.truncate(mark);
@@ -158,7 +168,7 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
             put(&mut st.out, &v);
             st.count += 1;
         }
-        st.out.push(']');
+        byte(&mut st.out, b']');
         Ok(Val::Lit(""))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
@@ -195,19 +205,19 @@ impl<'de> Visitor<'de> for Any<'_, 'de> {
                     }
                 }
                 let out = &mut st.out;
-                out.push_str("{");
+                byte(out, b'{');
                 for (i, (k, v)) in st.row.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(",");
+                        byte(out, b',');
                     }
                     match k {
                         Cow::Borrowed(k) => put(out, &Val::Str(k)),
                         Cow::Owned(k) => put(out, &Val::V(Value::String(k.clone()))),
                     }
-                    out.push_str(":");
+                    byte(out, b':');
                     put(out, v);
                 }
-                out.push_str("}");
+                byte(out, b'}');
                 Ok(Val::Lit(""))
             }
             At::Results | At::Inner => Value::deserialize(MapAccessDeserializer::new(map)).map(Val::V),
