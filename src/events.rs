@@ -70,7 +70,7 @@ fn type_name(v: &Value) -> &'static str {
 /// The body as the event's JSON, or what is wrong with it.
 fn event(body: &str, named: Option<&str>) -> Result<String, String> {
     let body = body.strip_prefix('\u{FEFF}').unwrap_or(body);
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("the webhook body is not JSON: {e}"))?;
+    let v: Value = serde_json::from_slice(body.as_bytes()).map_err(|e| format!("the webhook body is not JSON: {e}"))?;
     if !v.is_object() {
         return Err(format!("the webhook body is not a JSON object, got {}", type_name(&v)));
     }

@@ -73,7 +73,7 @@ pub fn to_num(v: Value) -> Value {
                 let trimmed = rest.trim_start_matches('0');
                 let fixed = if trimmed.is_empty() || trimmed.starts_with(['.', 'e', 'E']) { format!("0{trimmed}") } else { trimmed.to_string() };
                 let text = if neg { format!("-{fixed}") } else { fixed };
-                serde_json::from_str::<Number>(&text).ok()
+                serde_json::from_slice::<Number>(text.as_bytes()).ok()
             });
             match parsed {
                 Some(n) => Value::Number(n),

@@ -1,23 +1,31 @@
-//! A list page decoded in one streaming pass of serde_json's `Deserializer`, written straight to
-//! the output text: no `Value` tree of the rows, no per-row map. Keys and strings without escapes
-//! are copied as they stood in the body (serde_json hands them over borrowed, and writes such a
-//! string back unchanged), declared fields are read as `Value`s and normalised, everything else
-//! (numbers, strings with escapes, nested objects and arrays) is written by serde_json exactly as
-//! the `Value` round trip did. The output is byte for byte that of decoding the whole body as a
-//! `Value`, normalising each row in place and serialising the `Page` (kept in the tests as the
-//! reference): the server's field order, a repeated key keeping its first place and last value,
-//! the same depth limit. Any error is left to that decoder's reading of the body (`top`), so the
-//! errors are its errors too.
+//! A response body typed in one streaming pass of serde_json's `Deserializer`, by editing it:
+//! the output is the body's own text with the value of each declared field replaced by its
+//! normalised form (and the page's `count` and `next` set), copied in a few long runs. Every
+//! value that stays as sent is skipped by serde_json (`IgnoredAny`: checked, not built). Where a
+//! value to replace stands is known from serde_json itself: a string without escapes is handed
+//! over borrowed from the body, and a `null`, `true`, `false` or integer is found right after
+//! its (borrowed) key, checked to be exactly its text. A body with a value to replace that is
+//! neither (an escaped string, a float, a key with escapes: rare) is decoded as a whole `Value`
+//! instead (`records::page_of_whole`), which is also the reference the tests hold this to.
+//!
+//! `JSON.parse` of the output gives what `JSON.parse` of the whole-`Value` decoding gives: the
+//! same members, a repeated key with its last value, every declared field normalised. What may
+//! differ is text `JSON.parse` reads the same way (whitespace, escapes, `1E+05` for
+//! `100000.0`) and key order (the server's, envelope included). Bodies the whole decoding
+//! refuses are refused with its errors; three kinds serde_json's `Value` refuses but
+//! `JSON.parse` reads are now read as `JSON.parse` (and so `res.json()`) reads them, inside a
+//! value that stays as sent: a number beyond f64 (`Infinity`), a lone surrogate escape, and
+//! nesting past serde_json's recursion limit.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::records::{top, DecodeError, Normalise};
+use crate::records::{object_of_whole, page_of_whole, top, DecodeError, Normalise};
 use crate::request::Output;
 
 /// A map key; borrowed when it had no escapes.
@@ -42,190 +50,310 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A value read, to be written out.
-enum Val<'de> {
-    /// A string that had no escapes, as it stood in the body (serde_json writes it unchanged).
+/// A value read where it may have to be replaced.
+enum Got<'de> {
+    /// A string without escapes, borrowed from the body (so its place there is known).
     Str(&'de str),
-    /// Text written as is (`null`, `true`, `false`; nothing for what is already written).
-    Lit(&'static str),
-    /// Anything else, written by serde_json.
-    V(Value),
+    /// `null`, a boolean or an integer: its text is exactly what serde_json writes for it.
+    Lit(Value),
+    /// Anything else: an escaped string, a float, an array or an object.
+    Other(Value),
 }
 
-fn put(out: &mut String, v: &Val) {
-    match v {
-        Val::Str(s) => quoted(out, s),
-        // A string with nothing to escape (a normalised timestamp, an id) is written as is.
-        Val::V(Value::String(s)) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => quoted(out, s),
-        Val::Lit(s) => out.push_str(s),
-        // Writing to a String cannot fail.
-        Val::V(v) => {
-            let _ = write!(out, "{v}");
+impl Got<'_> {
+    fn value(&self) -> Value {
+        match self {
+            Got::Str(s) => Value::String((*s).to_owned()),
+            Got::Lit(v) | Got::Other(v) => v.clone(),
         }
     }
 }
 
-fn quoted(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    byte(out, b'"');
-    out.push_str(s);
-    byte(out, b'"');
+/// Reads any value as a `Got`.
+struct Capture;
+
+impl<'de> DeserializeSeed<'de> for Capture {
+    type Value = Got<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Got<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
-/// Appends one ASCII character (a quote, bracket, comma or colon) as a byte: a `push_str` of
-/// one character is a `memory.copy` call and `String::push` encodes a `char`, neither inlined
-/// at opt-level "z", and this runs several times per field of every row.
-#[inline(always)]
-fn byte(out: &mut String, b: u8) {
-    debug_assert!(b.is_ascii());
-    // SAFETY: an ASCII byte is a whole UTF-8 character, so `out` stays valid UTF-8.
-    unsafe { out.as_mut_vec() }.push(b);
+impl<'de> Visitor<'de> for Capture {
+    type Value = Got<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Got<'de>, E> {
+        Ok(Got::Lit(Value::Null))
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Got<'de>, E> {
+        Ok(Got::Lit(Value::Bool(b)))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Got<'de>, E> {
+        Ok(Got::Lit(Value::from(n)))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Got<'de>, E> {
+        Ok(Got::Lit(Value::from(n)))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Got<'de>, E> {
+        Ok(Got::Other(Value::from(n)))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Got<'de>, E> {
+        Ok(Got::Str(s))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Got<'de>, E> {
+        Ok(Got::Other(Value::String(s.to_owned())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Got<'de>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Got::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Got<'de>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Got::Other)
+    }
 }
 
-/// What the pass has read: the rows written so far (the `results` array's text), the
-/// envelope's other members, and what typing a row needs.
+/// What the pass has found: the replacements (spans of the body and their new text, kept in
+/// one string) and, for a page, its envelope.
 struct State<'de> {
-    out: String,
-    count: usize,
+    body: &'de str,
+    /// (start, end) of a span of `body`, and (from, to) of its replacement in `text`.
+    edits: Vec<(usize, usize, usize, usize)>,
+    text: String,
+    /// The declared fields to normalise (not those kept as sent, which are skipped like
+    /// undeclared ones).
+    fields: Vec<(&'static str, fn(Value) -> Value)>,
     /// The body is an object.
     object: bool,
-    /// None: no `results`; Some(false): it is not an array.
-    results: Option<bool>,
-    /// The envelope's members, `results` as a placeholder: a `Map` as in the whole-`Value`
-    /// reading (a repeated key keeps its first place and its last value).
-    members: Map<String, Value>,
-    fields: Normalise,
-    /// One row's members, reused from row to row.
-    row: Vec<(Cow<'de, str>, Val<'de>)>,
+    /// The last `success` member (of the envelope, or of a single record).
+    success: Option<Value>,
+    /// The last `results`: None when absent, Some(None) when not an array, else its length.
+    results: Option<Option<usize>>,
+    /// The envelope's `count` and `next` members: their edits (indices into `edits`, whose
+    /// text is written once the page is read), and the last `next`.
+    counts: Vec<usize>,
+    nexts: Vec<usize>,
+    next: Option<Value>,
+    /// A value to replace whose place is not known: the body is decoded whole instead.
+    whole: bool,
+}
+
+impl<'de> State<'de> {
+    /// Where `s`, borrowed from `body`, starts in it.
+    fn offset(&self, s: &str) -> usize {
+        (s.as_ptr() as usize).wrapping_sub(self.body.as_ptr() as usize)
+    }
+
+    /// Where the value read after `key` stands: a borrowed string (its quotes included), or a
+    /// literal found right after the key and its colon and checked to be exactly its JSON text.
+    /// None when that cannot be known (a key with escapes, an escaped string, a float, ...).
+    fn span(&self, key: &Cow<'de, str>, got: &Got<'de>) -> Option<(usize, usize)> {
+        match got {
+            Got::Str(s) => {
+                let start = self.offset(s).checked_sub(1)?;
+                Some((start, start + s.len() + 2))
+            }
+            Got::Lit(v) => {
+                let Cow::Borrowed(k) = key else { return None };
+                // After the key's closing quote: JSON whitespace, the colon, whitespace, the value.
+                let after = self.body.get(self.offset(k) + k.len() + 1..)?;
+                let rest = after.trim_ascii_start().strip_prefix(':')?.trim_ascii_start();
+                let start = self.body.len() - rest.len();
+                let text = v.to_string();
+                rest.starts_with(&text).then(|| (start, start + text.len()))
+            }
+            Got::Other(_) => None,
+        }
+    }
+
+    /// Replaces the text at `span` with `v` as JSON.
+    fn replace(&mut self, (start, end): (usize, usize), v: &Value) {
+        let (from, to) = self.write(v);
+        self.edits.push((start, end, from, to));
+    }
+
+    /// Appends `v` as JSON to `text`; where it is there.
+    fn write(&mut self, v: &Value) -> (usize, usize) {
+        let from = self.text.len();
+        match v {
+            // A string with nothing to escape (a normalised timestamp, an id) is written as is.
+            Value::String(s) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
+                self.text.push('"');
+                self.text.push_str(s);
+                self.text.push('"');
+            }
+            // Writing to a String cannot fail.
+            _ => {
+                let _ = write!(self.text, "{v}");
+            }
+        }
+        (from, self.text.len())
+    }
+
+    /// An edit at `span` whose text is given later (`fill`): the envelope's, known once the
+    /// page is read, in its place among the rows' edits (so they stay in the body's order).
+    fn placeholder(&mut self, (start, end): (usize, usize)) -> usize {
+        self.edits.push((start, end, 0, 0));
+        self.edits.len() - 1
+    }
+
+    fn fill(&mut self, edit: usize, v: &Value) {
+        let (from, to) = self.write(v);
+        if let Some(e) = self.edits.get_mut(edit) {
+            (e.2, e.3) = (from, to);
+        }
+    }
+
+    /// The body with its replacements.
+    fn apply(self) -> String {
+        let mut out = String::with_capacity(self.body.len() + self.text.len());
+        let mut copied = 0;
+        for (start, end, from, to) in self.edits {
+            out.push_str(self.body.get(copied..start).unwrap_or_default());
+            out.push_str(self.text.get(from..to).unwrap_or_default());
+            copied = end;
+        }
+        out.push_str(self.body.get(copied..).unwrap_or_default());
+        out
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
 enum At {
     Top,
     Results,
+    /// A page's row.
     Row,
-    Inner,
+    /// A single record (a row whose `success` counts).
+    Record,
 }
 
-/// Any value, read as what it is `at` in the page (one visitor for all: smaller wasm).
-struct Any<'a, 'de> {
+/// Any value, read as what it is `at` in the body (one visitor for all: smaller wasm).
+struct Pass<'a, 'de> {
     at: At,
     st: &'a mut State<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for Any<'_, 'de> {
-    type Value = Val<'de>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Val<'de>, D::Error> {
+impl<'de> DeserializeSeed<'de> for Pass<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Any<'_, 'de> {
-    type Value = Val<'de>;
+impl<'de> Visitor<'de> for Pass<'_, 'de> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Val<'de>, E> {
-        Ok(Val::Lit("null"))
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Val<'de>, E> {
-        Ok(Val::Lit(if b { "true" } else { "false" }))
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Val<'de>, E> {
-        Ok(Val::V(Value::from(n)))
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Val<'de>, E> {
-        Ok(Val::V(Value::from(n)))
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Val<'de>, E> {
-        Ok(Val::V(Value::from(n)))
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Val<'de>, E> {
-        Ok(Val::Str(s))
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Val<'de>, E> {
-        Ok(Val::V(Value::String(s.to_owned())))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val<'de>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         if self.at != At::Results {
-            return Value::deserialize(SeqAccessDeserializer::new(seq)).map(Val::V);
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
         }
         let st = self.st;
-        // A repeated "results": the last one counts.
-        st.results = Some(true);
-        st.out.clear();
-        st.count = 0;
-        byte(&mut st.out, b'[');
-        loop {
-            let mark = st.out.len();
-            if st.count > 0 {
-                byte(&mut st.out, b',');
-            }
-            let Some(v) = seq.next_element_seed(Any { at: At::Row, st: &mut *st })? else {
-                st.out.truncate(mark);
-                break;
-            };
-            put(&mut st.out, &v);
-            st.count += 1;
+        let mut rows = 0;
+        while seq.next_element_seed(Pass { at: At::Row, st: &mut *st })?.is_some() {
+            rows += 1;
         }
-        byte(&mut st.out, b']');
-        Ok(Val::Lit(""))
+        // A repeated "results": the last one counts.
+        st.results = Some(Some(rows));
+        Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let st = self.st;
         match self.at {
             At::Top => {
                 st.object = true;
                 while let Some(Key(k)) = map.next_key()? {
-                    // "results" keeps its place among the members (a placeholder).
-                    let v = if k == "results" {
-                        st.results = Some(false);
-                        map.next_value_seed(Any { at: At::Results, st: &mut *st })?;
-                        Value::Null
-                    } else {
-                        map.next_value()?
-                    };
-                    st.members.insert(k.into_owned(), v);
+                    match &*k {
+                        "results" => {
+                            st.results = Some(None);
+                            map.next_value_seed(Pass { at: At::Results, st: &mut *st })?;
+                        }
+                        "count" | "next" => {
+                            let got = map.next_value_seed(Capture)?;
+                            let Some(span) = st.span(&k, &got) else {
+                                st.whole = true;
+                                continue;
+                            };
+                            let edit = st.placeholder(span);
+                            if k == "count" {
+                                st.counts.push(edit);
+                            } else {
+                                st.nexts.push(edit);
+                                st.next = Some(got.value());
+                            }
+                        }
+                        "success" => st.success = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
                 }
-                Ok(Val::Lit(""))
             }
-            At::Row => {
-                // A record: its declared fields normalised, a repeated key in its first place
-                // with its last value (as a map keeps it), then written in order.
-                st.row.clear();
+            At::Row | At::Record => {
+                st.object = true;
                 while let Some(Key(k)) = map.next_key()? {
-                    let v = match st.fields.iter().find(|(name, _)| k == *name) {
-                        // A field kept as sent is read like an undeclared one.
-                        Some((_, normalise)) if !std::ptr::fn_addr_eq(*normalise, crate::loose::Pass::NORMALISE) => Val::V(normalise(map.next_value()?)),
-                        _ => map.next_value_seed(Any { at: At::Inner, st: &mut *st })?,
+                    let normalise = st.fields.iter().find(|(name, _)| k == *name).map(|f| f.1);
+                    let success = self.at == At::Record && k == "success";
+                    let Some(f) = normalise else {
+                        if success {
+                            st.success = Some(map.next_value()?);
+                        } else {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                        continue;
                     };
-                    match st.row.iter_mut().find(|(seen, _)| *seen == k) {
-                        Some(slot) => slot.1 = v,
-                        None => st.row.push((k, v)),
+                    let got = map.next_value_seed(Capture)?;
+                    if success {
+                        st.success = Some(got.value());
+                    }
+                    let span = st.span(&k, &got);
+                    // A timestamp (one per row or more) is written straight into place.
+                    if let (Got::Str(text), Some((start, end))) = (&got, span) {
+                        let from = st.text.len();
+                        if std::ptr::fn_addr_eq(f, crate::loose::Time::NORMALISE) && crate::time::push_timestamp(&mut st.text, text) {
+                            st.edits.push((start, end, from, st.text.len()));
+                            continue;
+                        }
+                    }
+                    let v = got.value();
+                    let typed = f(v.clone());
+                    if typed == v {
+                        continue;
+                    }
+                    match span {
+                        Some(span) => st.replace(span, &typed),
+                        None => st.whole = true,
                     }
                 }
-                let out = &mut st.out;
-                byte(out, b'{');
-                for (i, (k, v)) in st.row.iter().enumerate() {
-                    if i > 0 {
-                        byte(out, b',');
-                    }
-                    match k {
-                        Cow::Borrowed(k) => put(out, &Val::Str(k)),
-                        Cow::Owned(k) => put(out, &Val::V(Value::String(k.clone()))),
-                    }
-                    byte(out, b':');
-                    put(out, v);
-                }
-                byte(out, b'}');
-                Ok(Val::Lit(""))
             }
-            At::Results | At::Inner => Value::deserialize(MapAccessDeserializer::new(map)).map(Val::V),
+            At::Results => while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {},
         }
+        Ok(())
     }
 }
 
-/// The error of a body the streaming pass could not read, as the whole-body reading gives it.
+/// The error of a body the pass could not read or refuses, as the whole-body reading gives it.
 fn error_of(body: &[u8]) -> DecodeError {
     match top(body) {
         Err(e) => e,
@@ -234,76 +362,128 @@ fn error_of(body: &[u8]) -> DecodeError {
     }
 }
 
-/// A page body: `{count, next, results, ...}` with each row typed by `fields`.
-pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+/// Reads `body` (a UTF-8 JSON object, BOM allowed) at `at`; Err when it is not one or says
+/// `"success": false` (loosely).
+fn pass(body: &[u8], fields: Normalise, at: At) -> Result<State<'_>, DecodeError> {
     let text = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
-    // The output is about the body's size: timestamps gain a character, numeric ids two.
-    let mut st = State { out: String::with_capacity(text.len() + text.len() / 8 + 16), count: 0, object: false, results: None, members: Map::new(), fields, row: Vec::new() };
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let read = Any { at: At::Top, st: &mut st }.deserialize(&mut de).and_then(|_| de.end());
-    let State { out: rows, count, object: true, results, mut members, .. } = st else {
+    // Checked once here: then no string needs checking again, and every span is text.
+    let Ok(text) = std::str::from_utf8(text) else { return Err(error_of(body)) };
+    // A page's first edit: what its envelope lacks goes right after the opening brace.
+    let open = text.find('{').map_or(0, |i| i + 1);
+    let edits = if at == At::Top { vec![(open, open, 0, 0)] } else { Vec::new() };
+    let fields = fields.iter().copied().filter(|(_, f)| !std::ptr::fn_addr_eq(*f, crate::loose::Pass::NORMALISE)).collect();
+    let mut st = State { body: text, edits, text: String::new(), fields, object: false, success: None, results: None, counts: Vec::new(), nexts: Vec::new(), next: None, whole: false };
+    // from_slice, not from_str: the one instantiation of the parser the client has.
+    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
+    let read = Pass { at, st: &mut st }.deserialize(&mut de).and_then(|_| de.end());
+    if read.is_err() || !st.object {
         return Err(error_of(body));
-    };
-    if read.is_err() {
-        return Err(error_of(body));
     }
-    // The same checks in the same order as the whole-body reading.
-    if let Some(s) = members.get("success") {
-        if crate::loose::to_bool(s.clone()) == Value::Bool(false) {
-            return Err(error_of(body));
-        }
-    }
-    match results {
-        Some(true) => {}
-        Some(false) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
-        None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
-    }
-    // `Map::remove` moves the last member into the place of the one removed: where "results"
-    // stood decides where the members after it end up, as in the whole-`Value` reading.
-    members.remove("results");
-    let next = match members.remove("next") {
-        Some(Value::String(s)) if !s.is_empty() => Some(s),
-        None | Some(Value::Null) | Some(Value::String(_)) => None,
-        Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
-    };
-    members.remove("count");
-    let mut json = String::with_capacity(rows.len() + 64);
-    let _ = write!(json, "{{\"count\":{count},\"next\":");
-    put(&mut json, &Val::V(next.clone().map_or(Value::Null, Value::String)));
-    json.push_str(",\"results\":");
-    json.push_str(&rows);
-    for (k, v) in members {
-        json.push(',');
-        put(&mut json, &Val::V(Value::String(k)));
-        json.push(':');
-        put(&mut json, &Val::V(v));
-    }
-    json.push('}');
-    Ok(Output { json, next })
-}
-
-/// A single record's body, typed by `fields`: the same streaming pass as a page's row, so the
-/// output is byte for byte that of reading the body as a `Value`, normalising it in place and
-/// writing it out (`records::object_of_reference` in the tests).
-pub(crate) fn object_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
-    let text = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
-    let mut st = State { out: String::with_capacity(text.len() + 16), count: 0, object: false, results: None, members: Map::new(), fields, row: Vec::new() };
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let read = Any { at: At::Row, st: &mut st }.deserialize(&mut de).and_then(|v| de.end().map(|_| v));
-    // Only an object writes itself out (and leaves nothing to write).
-    let (Ok(Val::Lit("")), true) = (read, st.out.starts_with('{')) else {
-        return Err(error_of(body));
-    };
-    // `{"success": false, ...}` (loosely false) is Toky's failure, with its message.
-    if let Some((_, v)) = st.row.iter().rev().find(|(k, _)| k == "success") {
-        let v = match v {
-            Val::Str(s) => Value::String((*s).to_owned()),
-            Val::Lit(l) => serde_json::from_str(l).unwrap_or(Value::Null),
-            Val::V(v) => v.clone(),
-        };
+    if let Some(v) = st.success.take() {
         if crate::loose::to_bool(v) == Value::Bool(false) {
             return Err(error_of(body));
         }
     }
-    Ok(Output { json: st.out, next: None })
+    Ok(st)
+}
+
+/// A page body: `{count, next, results, ...}` with each row typed by `fields`.
+pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+    let mut st = pass(body, fields, At::Top)?;
+    if st.whole {
+        return page_of_whole(body, fields);
+    }
+    let rows = match st.results {
+        Some(Some(rows)) => rows,
+        Some(None) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
+        None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
+    };
+    let (had_count, had_next) = (!st.counts.is_empty(), !st.nexts.is_empty());
+    // The last "next" counts; "" is null.
+    let next = match st.next.take() {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s).filter(|s| !s.is_empty()),
+        Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
+    };
+    let next_json = next.clone().map_or(Value::Null, Value::String);
+    for edit in std::mem::take(&mut st.nexts) {
+        st.fill(edit, &next_json);
+    }
+    // "count" is the page's length.
+    let count = Value::from(rows);
+    for edit in std::mem::take(&mut st.counts) {
+        st.fill(edit, &count);
+    }
+    // Members the envelope lacks go first (the first edit).
+    let mut missing = String::new();
+    if !had_count {
+        let _ = write!(missing, "\"count\":{rows},");
+    }
+    if !had_next {
+        missing.push_str("\"next\":null,");
+    }
+    let from = st.text.len();
+    st.text.push_str(&missing);
+    if let Some(e) = st.edits.first_mut() {
+        (e.2, e.3) = (from, from + missing.len());
+    }
+    Ok(Output { json: st.apply(), next })
+}
+
+/// A single record's body, typed by `fields`.
+pub(crate) fn object_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+    let st = pass(body, fields, At::Record)?;
+    if st.whole {
+        return object_of_whole(body, fields);
+    }
+    Ok(Output { json: st.apply(), next: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::Kind;
+
+    fn fields(kind: Kind) -> Normalise {
+        crate::records::tests_normaliser(kind)
+    }
+
+    /// Whether `body` is edited in place (not decoded whole).
+    fn edited(body: &str, kind: Kind, at: At) -> bool {
+        !pass(body.as_bytes(), fields(kind), at).expect("a body the pass reads").whole
+    }
+
+    #[test]
+    fn the_apis_bodies_are_edited_in_place() {
+        let call = r#"{"id":12903,"callid":"c1","from":"+551234567","init_dt":"2017-07-05 21:46:44","start_time":"","end_time":null,"duration":"22","web_call":"no","disposition_code":200,"x":{"y":[1,2.5]}}"#;
+        let page = format!("{{ \"count\" : 2 ,\n \"next\" : \"https://api.toky.co/v1/cdrs?offset=2\", \"results\": [{call}, {call}] }}");
+        assert!(edited(&page, Kind::CallRecord, At::Top));
+        assert!(edited(call, Kind::CallRecord, At::Record));
+        assert!(edited(r#"{"count":"1","next":null,"results":[{"id":-7,"web_call":1,"duration":-3}]}"#, Kind::CallRecord, At::Top));
+        let out = page_of(page.as_bytes(), fields(Kind::CallRecord)).unwrap();
+        let v: Value = serde_json::from_str(&out.json).unwrap();
+        assert_eq!(v["count"], 2);
+        assert_eq!(v["results"][1]["id"], "12903");
+        assert_eq!(v["results"][1]["init_dt"], "2017-07-05T21:46:44Z");
+        assert_eq!(v["results"][1]["start_time"], Value::Null);
+        assert_eq!(v["results"][1]["duration"], 22);
+        assert_eq!(v["results"][1]["web_call"], false);
+        assert_eq!(v["results"][1]["x"]["y"][1], 2.5);
+        assert_eq!(out.next.as_deref(), Some("https://api.toky.co/v1/cdrs?offset=2"));
+    }
+
+    #[test]
+    fn values_whose_place_is_not_known_are_decoded_whole() {
+        // An escaped timestamp, a float where an id belongs, a declared key with an escape,
+        // "-0", an escaped next URL.
+        for (body, kind, at) in [
+            (r#"{"init_dt":"2017-07-05\u002021:46:44"}"#, Kind::CallRecord, At::Record),
+            (r#"{"id":1.5}"#, Kind::CallRecord, At::Record),
+            (r#"{"\u0069d":7}"#, Kind::CallRecord, At::Record),
+            (r#"{"id":-0}"#, Kind::CallRecord, At::Record),
+            (r#"{"results":[],"next":"a\u0026b"}"#, Kind::CallRecord, At::Top),
+        ] {
+            assert!(!edited(body, kind, at), "{body}");
+        }
+    }
 }

@@ -389,7 +389,7 @@ fn raw_output(cfg: &Config, status: u16, res: &Response) -> String {
     let body = if text.trim().is_empty() {
         serde_json::Value::Null
     } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| serde_json::Value::String(text.into_owned()))
+        serde_json::from_slice(text.as_bytes()).unwrap_or_else(|_| serde_json::Value::String(text.into_owned()))
     };
     let headers = res
         .headers

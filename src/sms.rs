@@ -170,7 +170,7 @@ pub enum Found {
 /// with the same `from`, `to` and `text` that is not inbound is taken: two identical texts to
 /// the same number inside the window cannot be told apart.
 pub fn find(page: &str, input: &SmsInput) -> Found {
-    let page: serde_json::Value = serde_json::from_str(page).unwrap_or_default();
+    let page: serde_json::Value = serde_json::from_slice(page.as_bytes()).unwrap_or_default();
     let rows = page.get("results").and_then(|r| r.as_array()).map(Vec::as_slice).unwrap_or_default();
     let text = |r: &serde_json::Value, k: &str| r.get(k).and_then(|v| v.as_str()).map(str::to_string);
     let hit = rows.iter().find(|r| {
