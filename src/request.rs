@@ -39,9 +39,8 @@ pub type Resolve<'a> = &'a dyn Fn(&str, Option<&str>) -> Option<UrlParts>;
 
 /// What the JS constructor was given, checked.
 pub struct Config {
-    /// `https:` or `http:`.
-    protocol: String,
-    host: String,
+    /// `https://api.toky.co`: the scheme and host (and port) as the WHATWG parser writes them.
+    origin: String,
     /// The base path without a trailing slash (`/v1`), possibly empty.
     base_path: String,
     api_key: String,
@@ -100,8 +99,7 @@ impl Config {
             ));
         }
         Ok(Config {
-            protocol: parts.protocol,
-            host: parts.host,
+            origin: format!("{}//{}", parts.protocol, parts.host),
             base_path: parts.pathname.trim_end_matches('/').to_string(),
             api_key: api_key.clone(),
             timeout_ms,
@@ -112,7 +110,7 @@ impl Config {
 
     /// `scheme://host[:port]/base`, without a trailing slash.
     pub fn base(&self) -> String {
-        format!("{}//{}{}", self.protocol, self.host, self.base_path)
+        format!("{}{}", self.origin, self.base_path)
     }
 
     pub fn api_key(&self) -> &str {
@@ -131,16 +129,15 @@ impl Config {
     }
 
     /// Whether a resolved URL is under this client's base: the same scheme and host (and so
-    /// port), no credentials, and a path that is the base path or below it. The only place the
-    /// key may be sent.
+    /// port), no credentials, no fragment, and a path that is the base path or below it. The
+    /// only place the key may be sent. Judged on the WHATWG serialisation (`href`, all a call
+    /// reads from the parser): it starts with `scheme://host` exactly when those are the base's
+    /// and there are no credentials (they would come before the host), then the base path,
+    /// then the rest of the path, the query or nothing; a fragment is the only place a `#`
+    /// stands unescaped.
     pub fn contains(&self, u: &UrlParts) -> bool {
-        if u.protocol != self.protocol || u.host != self.host || !u.username.is_empty() || !u.password.is_empty() || !u.hash.is_empty() {
-            return false;
-        }
-        match u.pathname.strip_prefix(self.base_path.as_str()) {
-            Some(tail) => tail.is_empty() || tail.starts_with('/'),
-            None => false,
-        }
+        let Some(rest) = u.href.strip_prefix(self.origin.as_str()).and_then(|r| r.strip_prefix(self.base_path.as_str())) else { return false };
+        (rest.is_empty() || rest.starts_with(['/', '?'])) && !u.href.contains('#')
     }
 
     /// The URL a plan is sent to, resolved and checked. For a route with an id, the resolved
@@ -168,7 +165,9 @@ impl Config {
         }
         let parts = parts.unwrap_or_default();
         if let Target::Exact(path) = &plan.target {
-            if &parts.pathname != path {
+            // The path: after the origin (`contains` checked it), up to the query.
+            let pathname = parts.href.get(self.origin.len()..).unwrap_or_default().split('?').next().unwrap_or_default();
+            if pathname != path {
                 return Err(refuse("the id does not stay one path segment"));
             }
         }

@@ -104,6 +104,16 @@ fn resolve(input: &str, base: Option<&str>) -> Option<UrlParts> {
     })
 }
 
+/// The WHATWG parser's serialisation alone: all `Config::target` reads of a call's URL (one
+/// property read across the boundary, not nine).
+fn resolve_href(input: &str, base: Option<&str>) -> Option<UrlParts> {
+    let u = match base {
+        Some(b) => web_sys::Url::new_with_base(input, b).ok()?,
+        None => web_sys::Url::new(input).ok()?,
+    };
+    Some(UrlParts { href: u.href(), ..UrlParts::default() })
+}
+
 /// The list resources, for `Client::page` (the pages after the first of an iteration).
 #[wasm_bindgen]
 #[derive(Clone, Copy)]
@@ -591,7 +601,7 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
     if caller.is_some_and(|s| s.aborted()) {
         return Err((stop_error(ABORTED, timeout_ms, 0), sms::Ending::NotSent));
     }
-    let href = cfg.target(plan, &resolve).map_err(|e| (e, sms::Ending::NotSent))?;
+    let href = cfg.target(plan, &resolve_href).map_err(|e| (e, sms::Ending::NotSent))?;
     let guard = Guard::new(timeout_ms as f64, caller.cloned()).map_err(|e| (e, sms::Ending::NotSent))?;
     let deadline = js_sys::Date::now() + timeout_ms as f64;
     let mut retries: u32 = 0;
