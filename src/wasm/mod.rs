@@ -1,7 +1,8 @@
 //! The wasm layer: it performs what the core planned, in one shared async path per call —
 //! arguments read by serde-wasm-bindgen, the URL resolved and checked by the WHATWG parser
-//! (`web_sys::Url`), the request built by gloo-net, `fetch` (the caller's or the global one),
-//! the response read through gloo-net, decoded by the core — with the retries, backoff and
+//! (`web_sys::Url`), the request's headers in gloo-net's `Headers` and its `RequestInit` from
+//! web-sys (see `init` for why not gloo-net's `RequestBuilder`), `fetch(url, init)` (the
+//! caller's or the global one), the response read through gloo-net, decoded by the core — with the retries, backoff and
 //! whole-call deadline the core's policy decides. Every step that waits (the fetch, the body,
 //! a backoff sleep) is raced against the call's deadline and the caller's `AbortSignal`, so a
 //! call settles on time even when `fetch` or the body ignores the abort. No business rules live
