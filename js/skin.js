@@ -109,21 +109,17 @@ class TokyPromise extends Promise {
  * `TokyPromise` of `data`.
  */
 function call(op, run, opts, c) {
-  const full = (async () => {
-    let o, signal;
-    try {
-      [o, signal] = options(opts, op);
-    } catch (e) {
-      // Refused here, before the wasm (bad call options): an sms.send that never left.
-      if (op == "sms.send") e.sent = false;
-      throw e;
-    }
-    try {
-      return await run(signal === undefined ? o : { ...o, signal });
-    } catch (e) {
+  let full;
+  try {
+    const [o, signal] = options(opts, op);
+    full = run(signal === undefined ? o : { ...o, signal }).then(undefined, (e) => {
       throw wrap(e, op);
-    }
-  })();
+    });
+  } catch (e) {
+    // Refused here, before the wasm (bad call options): an sms.send that never left.
+    if (op == "sms.send" && e instanceof TokyError) e.sent = false;
+    full = Promise.reject(wrap(e, op));
+  }
   return new TokyPromise(full, c);
 }
 

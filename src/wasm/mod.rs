@@ -504,12 +504,16 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
         return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None, sent: true };
     }
     let res: web_sys::Response = res.unchecked_into();
-    let js_headers: JsValue = res.headers().into();
+    // One read of `headers` (each `get` of a fetch `Headers` validates its name: only what is
+    // used is read).
+    let raw_headers = res.headers();
+    let js_headers: JsValue = raw_headers.clone().into();
+    let h = Headers::from_raw(raw_headers);
     let res = GlooResponse::from(res);
     let status = res.status();
-    let h = res.headers();
     let request_id = REQUEST_ID_HEADERS.iter().find_map(|n| h.get(n));
-    let retry_after = h.get("retry-after");
+    // Only a failure the client may retry has a use for Retry-After.
+    let retry_after = if (200..300).contains(&status) { None } else { h.get("retry-after") };
     let headers = matches!(plan.decode, Decode::Raw).then(|| h.entries().collect());
     let raw: web_sys::Response = res.into();
     let body = match raw.array_buffer() {
