@@ -497,9 +497,10 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     };
     // A Response, or one from another implementation (a polyfill, a test double): wasm-bindgen
     // calls its members by name, so anything with `status`, `headers.get` and `arrayBuffer` works.
-    let looks_like = res.is_object()
-        && Reflect::get(&res, &"status".into()).is_ok_and(|s| s.as_f64().is_some())
-        && Reflect::get(&res, &"headers".into()).is_ok_and(|h| h.is_object());
+    let looks_like = res.is_instance_of::<web_sys::Response>()
+        || res.is_object()
+            && Reflect::get(&res, &"status".into()).is_ok_and(|s| s.as_f64().is_some())
+            && Reflect::get(&res, &"headers".into()).is_ok_and(|h| h.is_object());
     if !looks_like {
         return Attempt::Failed { message: "fetch resolved with something that is not a Response".into(), status: None, request_id: None, sent: true };
     }
