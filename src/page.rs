@@ -366,14 +366,15 @@ fn error_of(body: &[u8]) -> DecodeError {
 /// `"success": false` (loosely).
 fn pass(body: &[u8], fields: Normalise, at: At) -> Result<State<'_>, DecodeError> {
     let text = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
-    // Checked once here: then no string needs checking again, and every span is text.
+    // Checked whole here, so every run copied from it is text.
     let Ok(text) = std::str::from_utf8(text) else { return Err(error_of(body)) };
     // A page's first edit: what its envelope lacks goes right after the opening brace.
     let open = text.find('{').map_or(0, |i| i + 1);
     let edits = if at == At::Top { vec![(open, open, 0, 0)] } else { Vec::new() };
     let fields = fields.iter().copied().filter(|(_, f)| !std::ptr::fn_addr_eq(*f, crate::loose::Pass::NORMALISE)).collect();
     let mut st = State { body: text, edits, text: String::new(), fields, object: false, success: None, results: None, counts: Vec::new(), nexts: Vec::new(), next: None, whole: false };
-    // from_slice, not from_str: the one instantiation of the parser the client has.
+    // from_slice, not from_str: the one instantiation of the parser the client has (from_str
+    // would skip re-checking each string, for a second copy of the parser in the wasm).
     let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
     let read = Pass { at, st: &mut st }.deserialize(&mut de).and_then(|_| de.end());
     if read.is_err() || !st.object {
