@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_net::http::{Headers, Response as GlooResponse};
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Function, Promise, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -30,6 +30,10 @@ use crate::{agents, calls, contacts, events, request, sms, voicemails, webhooks}
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &Function, ms: f64) -> JsValue;
+    /// A promise, for `then` with plain functions (a promise's own resolve and reject).
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then(this: &Thenable, ok: &Function, fail: &Function) -> Promise;
     /// `setTimeout(f, ms, arg)`: `f` is called with `arg`.
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout_with(f: &Function, ms: f64, arg: &JsValue) -> JsValue;
@@ -382,7 +386,12 @@ impl Guard {
         if self.stopped() != RUNNING {
             return Err(None);
         }
-        let raced = Promise::race(&Array::of2(p, &self.stop));
+        // `Promise.race([p, stop])`, built from two `then`s given the new promise's own resolve
+        // and reject: measured cheaper per wait than `Array.of` and `Promise.race` in V8.
+        let raced = Promise::new(&mut |resolve, reject| {
+            let _ = p.unchecked_ref::<Thenable>().then(&resolve, &reject);
+            let _ = self.stop.unchecked_ref::<Thenable>().then(&resolve, &reject);
+        });
         let r = JsFuture::from(raced).await;
         if self.caller_aborted() {
             self.fire(ABORTED);
