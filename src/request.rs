@@ -113,6 +113,18 @@ impl Config {
         format!("{}{}", self.origin, self.base_path)
     }
 
+    /// The headers every request has, in the order they are set (a later one replaces an
+    /// earlier one of the same name): accept, the key, the content type of a request with a
+    /// body, then the client's own. A plan's own headers (`Plan::headers`) come after them.
+    pub fn base_headers(&self, body: bool) -> Vec<(String, String)> {
+        let mut h = vec![("accept".to_string(), "application/json".to_string()), (decided::KEY_HEADER.to_string(), self.api_key.clone())];
+        if body {
+            h.push(("content-type".into(), "application/json".into()));
+        }
+        h.extend(self.headers.iter().cloned());
+        h
+    }
+
     pub fn api_key(&self) -> &str {
         &self.api_key
     }
@@ -298,11 +310,7 @@ impl Plan {
 
     /// The headers to send: the key, JSON content type on bodies, the extras.
     pub fn request_headers(&self, cfg: &Config) -> Vec<(String, String)> {
-        let mut h = vec![("accept".to_string(), "application/json".to_string()), (decided::KEY_HEADER.to_string(), cfg.api_key.clone())];
-        if self.body.is_some() {
-            h.push(("content-type".into(), "application/json".into()));
-        }
-        h.extend(cfg.headers.iter().cloned());
+        let mut h = cfg.base_headers(self.body.is_some());
         h.extend(self.headers.iter().cloned());
         h
     }

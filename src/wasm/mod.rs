@@ -140,8 +140,28 @@ pub struct Client {
 
 struct Inner {
     cfg: Config,
+    /// `Config::base_headers` without and with a body, built once: each request copies one.
+    base_headers: [BaseHeaders; 2],
     fetch: Option<Function>,
     hooks: RefCell<Hooks>,
+}
+
+/// A client's base headers as a fetch `Headers`, kept in wasm (not reachable from JS: it holds
+/// the key) and copied for each request.
+struct BaseHeaders(web_sys::Headers);
+
+impl BaseHeaders {
+    fn new(cfg: &Config, body: bool) -> BaseHeaders {
+        let h = Headers::new();
+        for (k, v) in cfg.base_headers(body) {
+            h.set(&k, &v);
+        }
+        BaseHeaders(h.into_raw())
+    }
+
+    fn raw(&self) -> &web_sys::Headers {
+        &self.0
+    }
 }
 
 /// `onRequest`/`onResponse`: called once per attempt, never allowed to break a call.
@@ -179,7 +199,8 @@ impl Client {
         let build = || -> Result<Client, Error> {
             let o = obj(&options, "options")?;
             let cfg = Config::new(&o, &Env { browser_main_thread: browser }, &resolve)?;
-            Ok(Client { inner: Rc::new(Inner { cfg, fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default() }) })
+            let base_headers = [BaseHeaders::new(&cfg, false), BaseHeaders::new(&cfg, true)];
+            Ok(Client { inner: Rc::new(Inner { cfg, base_headers, fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default() }) })
         };
         build().map_err(|e| to_js(&e.op("new Toky")))
     }
@@ -470,9 +491,21 @@ enum Attempt {
 /// copies that `Request` once more; that cost more per call than everything else the client
 /// does (README, "Dependencies and why").
 fn init(inner: &Inner, plan: &Plan, signal: &AbortSignal) -> web_sys::RequestInit {
-    let headers = Headers::new();
-    for (k, v) in plan.request_headers(&inner.cfg) {
-        headers.set(&k, &v);
+    // A copy of the client's base headers (one call, no strings across the boundary), then the
+    // plan's own; together `Plan::request_headers`.
+    let base = &inner.base_headers[usize::from(plan.body.is_some())];
+    let headers = match web_sys::Headers::new_with_headers(base.raw()) {
+        Ok(copy) => Headers::from_raw(copy),
+        Err(_) => {
+            let h = Headers::new();
+            for (k, v) in inner.cfg.base_headers(plan.body.is_some()) {
+                h.set(&k, &v);
+            }
+            h
+        }
+    };
+    for (k, v) in &plan.headers {
+        headers.set(k, v);
     }
     let init = web_sys::RequestInit::new();
     init.set_method(&plan.method);
