@@ -140,8 +140,10 @@ pub struct Client {
 
 struct Inner {
     cfg: Config,
-    /// `Config::base_headers` without and with a body, built once: each request copies one.
-    base_headers: [BaseHeaders; 2],
+    /// `Config::base_headers` without and with a body, built at the first request (in Node the
+    /// first `Headers` loads undici's fetch, ~40 ms a constructor should not pay): each request
+    /// copies one.
+    base_headers: std::cell::OnceCell<[BaseHeaders; 2]>,
     fetch: Option<Function>,
     hooks: RefCell<Hooks>,
 }
@@ -199,8 +201,7 @@ impl Client {
         let build = || -> Result<Client, Error> {
             let o = obj(&options, "options")?;
             let cfg = Config::new(&o, &Env { browser_main_thread: browser }, &resolve)?;
-            let base_headers = [BaseHeaders::new(&cfg, false), BaseHeaders::new(&cfg, true)];
-            Ok(Client { inner: Rc::new(Inner { cfg, base_headers, fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default() }) })
+            Ok(Client { inner: Rc::new(Inner { cfg, base_headers: Default::default(), fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default() }) })
         };
         build().map_err(|e| to_js(&e.op("new Toky")))
     }
@@ -493,7 +494,8 @@ enum Attempt {
 fn init(inner: &Inner, plan: &Plan, signal: &AbortSignal) -> web_sys::RequestInit {
     // A copy of the client's base headers (one call, no strings across the boundary), then the
     // plan's own; together `Plan::request_headers`.
-    let base = &inner.base_headers[usize::from(plan.body.is_some())];
+    let bases = inner.base_headers.get_or_init(|| [BaseHeaders::new(&inner.cfg, false), BaseHeaders::new(&inner.cfg, true)]);
+    let base = &bases[usize::from(plan.body.is_some())];
     let headers = match web_sys::Headers::new_with_headers(base.raw()) {
         Ok(copy) => Headers::from_raw(copy),
         Err(_) => {
