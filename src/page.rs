@@ -446,7 +446,7 @@ mod tests {
     use crate::records::Kind;
 
     fn fields(kind: Kind) -> Normalise {
-        crate::records::tests_normaliser(kind)
+        crate::records::normaliser(kind)
     }
 
     /// Whether `body` is edited in place (not decoded whole).

@@ -203,12 +203,7 @@ fn normalise(row: &mut Value, fields: Normalise) {
     }
 }
 
-#[cfg(test)]
-pub(crate) fn tests_normaliser(k: Kind) -> Normalise {
-    normaliser(k)
-}
-
-fn normaliser(k: Kind) -> Normalise {
+pub(crate) fn normaliser(k: Kind) -> Normalise {
     use crate::{agents, calls, contacts, sms, voicemails, webhooks};
     match k {
         Kind::Agent => agents::Agent::FIELDS,

@@ -90,12 +90,17 @@ fn obj(v: &JsValue, what: &str) -> Result<Vec<(String, Arg)>, Error> {
     }
 }
 
+/// `input` (absolute, or relative to `base`) parsed by the WHATWG parser, as `fetch` parses it.
+fn parse_url(input: &str, base: Option<&str>) -> Option<web_sys::Url> {
+    match base {
+        Some(b) => web_sys::Url::new_with_base(input, b).ok(),
+        None => web_sys::Url::new(input).ok(),
+    }
+}
+
 /// The WHATWG parser, as `fetch` uses it.
 fn resolve(input: &str, base: Option<&str>) -> Option<UrlParts> {
-    let u = match base {
-        Some(b) => web_sys::Url::new_with_base(input, b).ok()?,
-        None => web_sys::Url::new(input).ok()?,
-    };
+    let u = parse_url(input, base)?;
     Some(UrlParts {
         href: u.href(),
         protocol: u.protocol(),
@@ -112,11 +117,7 @@ fn resolve(input: &str, base: Option<&str>) -> Option<UrlParts> {
 /// The WHATWG parser's serialisation alone: all `Config::target` reads of a call's URL (one
 /// property read across the boundary, not nine).
 fn resolve_href(input: &str, base: Option<&str>) -> Option<UrlParts> {
-    let u = match base {
-        Some(b) => web_sys::Url::new_with_base(input, b).ok()?,
-        None => web_sys::Url::new(input).ok()?,
-    };
-    Some(UrlParts { href: u.href(), ..UrlParts::default() })
+    Some(UrlParts { href: parse_url(input, base)?.href(), ..UrlParts::default() })
 }
 
 /// The list resources, for `Client::page` (the pages after the first of an iteration).
@@ -495,17 +496,9 @@ fn init(inner: &Inner, plan: &Plan, signal: &AbortSignal) -> web_sys::RequestIni
     // A copy of the client's base headers (one call, no strings across the boundary), then the
     // plan's own; together `Plan::request_headers`.
     let bases = inner.base_headers.get_or_init(|| [BaseHeaders::new(&inner.cfg, false), BaseHeaders::new(&inner.cfg, true)]);
-    let base = &bases[usize::from(plan.body.is_some())];
-    let headers = match web_sys::Headers::new_with_headers(base.raw()) {
-        Ok(copy) => Headers::from_raw(copy),
-        Err(_) => {
-            let h = Headers::new();
-            for (k, v) in inner.cfg.base_headers(plan.body.is_some()) {
-                h.set(&k, &v);
-            }
-            h
-        }
-    };
+    let body = plan.body.is_some();
+    let copy = web_sys::Headers::new_with_headers(bases[usize::from(body)].raw());
+    let headers = Headers::from_raw(copy.unwrap_or_else(|_| BaseHeaders::new(&inner.cfg, body).0));
     for (k, v) in &plan.headers {
         headers.set(k, v);
     }
