@@ -25,7 +25,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::records::{object_of_whole, page_of_whole, top, DecodeError, Normalise};
+use crate::records::{next_of, no_results, object_of_whole, page_of_whole, top, DecodeError, Normalise};
 use crate::request::Output;
 
 /// A map key; borrowed when it had no escapes.
@@ -329,9 +329,9 @@ impl<'de> Visitor<'de> for Pass<'_, 'de> {
                     }
                     let span = st.span(&k, &got);
                     // A timestamp (one per row or more) is written straight into place.
-                    if let (Got::Str(text), Some((start, end))) = (&got, span) {
+                    if let (true, Got::Str(text), Some((start, end))) = (std::ptr::fn_addr_eq(f, crate::loose::Time::NORMALISE), &got, span) {
                         let from = st.text.len();
-                        if std::ptr::fn_addr_eq(f, crate::loose::Time::NORMALISE) && crate::time::push_timestamp(&mut st.text, text) {
+                        if crate::time::push_timestamp(&mut st.text, text) {
                             st.edits.push((start, end, from, st.text.len()));
                             continue;
                         }
@@ -396,16 +396,11 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
     }
     let rows = match st.results {
         Some(Some(rows)) => rows,
-        Some(None) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
-        None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
+        other => return Err(no_results(other.is_some())),
     };
     let (had_count, had_next) = (!st.counts.is_empty(), !st.nexts.is_empty());
-    // The last "next" counts; "" is null.
-    let next = match st.next.take() {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s).filter(|s| !s.is_empty()),
-        Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
-    };
+    // The last "next" counts.
+    let next = next_of(st.next.take())?;
     let next_json = next.clone().map_or(Value::Null, Value::String);
     for edit in std::mem::take(&mut st.nexts) {
         st.fill(edit, &next_json);
@@ -416,17 +411,16 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
         st.fill(edit, &count);
     }
     // Members the envelope lacks go first (the first edit).
-    let mut missing = String::new();
+    let from = st.text.len();
     if !had_count {
-        let _ = write!(missing, "\"count\":{rows},");
+        let _ = write!(st.text, "\"count\":{rows},");
     }
     if !had_next {
-        missing.push_str("\"next\":null,");
+        st.text.push_str("\"next\":null,");
     }
-    let from = st.text.len();
-    st.text.push_str(&missing);
+    let to = st.text.len();
     if let Some(e) = st.edits.first_mut() {
-        (e.2, e.3) = (from, from + missing.len());
+        (e.2, e.3) = (from, to);
     }
     Ok(Output { json: st.apply(), next })
 }

@@ -249,14 +249,9 @@ pub(crate) fn page_of_whole(body: &[u8], fields: Normalise) -> Result<Output, De
     };
     let mut results = match o.remove("results") {
         Some(Value::Array(rows)) => rows,
-        Some(_) => return Err(DecodeError::Invalid("the response's \"results\" is not an array".into())),
-        None => return Err(DecodeError::Invalid("the response has no \"results\" array".into())),
+        other => return Err(no_results(other.is_some())),
     };
-    let next = match o.remove("next") {
-        Some(Value::String(s)) if !s.is_empty() => Some(s),
-        None | Some(Value::Null) | Some(Value::String(_)) => None,
-        Some(_) => return Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
-    };
+    let next = next_of(o.remove("next"))?;
     o.remove("count");
     for row in &mut results {
         normalise(row, fields);
@@ -267,6 +262,21 @@ pub(crate) fn page_of_whole(body: &[u8], fields: Normalise) -> Result<Output, De
     page.insert("results".into(), Value::Array(results));
     page.extend(o);
     Ok(Output { json: Value::Object(page).to_string(), next })
+}
+
+/// A page without its `results` array: `present` when there is a `results` that is not one.
+pub(crate) fn no_results(present: bool) -> DecodeError {
+    DecodeError::Invalid(if present { "the response's \"results\" is not an array" } else { "the response has no \"results\" array" }.into())
+}
+
+/// A page's next-page URL from its `next` member: a string, `""` and null (or none) meaning
+/// there is none.
+pub(crate) fn next_of(next: Option<Value>) -> Result<Option<String>, DecodeError> {
+    match next {
+        Some(Value::String(s)) => Ok(Some(s).filter(|s| !s.is_empty())),
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => Err(DecodeError::Invalid("the response's \"next\" is neither a string nor null".into())),
+    }
 }
 
 fn message_of(v: &Value) -> Option<String> {
@@ -290,7 +300,6 @@ pub fn error_message(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
 
     fn page(kind: Kind, body: &str) -> Result<Value, DecodeError> {
         decode(Decode::Page(kind), body.as_bytes()).map(|o| serde_json::from_str(&o.json).unwrap())
@@ -400,12 +409,12 @@ mod page_equivalence {
     /// beyond f64, a lone surrogate escape, nesting past serde_json's recursion limit.
     fn json_parse_reads(body: &[u8]) -> bool {
         let t = String::from_utf8_lossy(body);
-        let depth = t.chars().try_fold((0i32, 0i32), |(d, m), c| match c {
-            '[' | '{' => Some((d + 1, m.max(d + 1))),
-            ']' | '}' => Some((d - 1, m)),
-            _ => Some((d, m)),
+        let (_, deepest) = t.chars().fold((0i32, 0i32), |(d, m), c| match c {
+            '[' | '{' => (d + 1, m.max(d + 1)),
+            ']' | '}' => (d - 1, m),
+            _ => (d, m),
         });
-        t.contains("e400") || t.contains("\\ud800\"") || depth.is_some_and(|(_, m)| m > 100)
+        t.contains("e400") || t.contains("\\ud800\"") || deepest > 100
     }
 
     fn same(body: &[u8], kind: Kind) {

@@ -144,27 +144,19 @@ struct Inner {
     /// `Config::base_headers` without and with a body, built at the first request (in Node the
     /// first `Headers` loads undici's fetch, ~40 ms a constructor should not pay): each request
     /// copies one.
-    base_headers: std::cell::OnceCell<[BaseHeaders; 2]>,
+    base_headers: std::cell::OnceCell<[web_sys::Headers; 2]>,
     fetch: Option<Function>,
     hooks: RefCell<Hooks>,
 }
 
-/// A client's base headers as a fetch `Headers`, kept in wasm (not reachable from JS: it holds
-/// the key) and copied for each request.
-struct BaseHeaders(web_sys::Headers);
-
-impl BaseHeaders {
-    fn new(cfg: &Config, body: bool) -> BaseHeaders {
-        let h = Headers::new();
-        for (k, v) in cfg.base_headers(body) {
-            h.set(&k, &v);
-        }
-        BaseHeaders(h.into_raw())
+/// A client's base headers (`Config::base_headers`) as a fetch `Headers`, kept in wasm (not
+/// reachable from JS: it holds the key) and copied for each request.
+fn base_headers(cfg: &Config, body: bool) -> web_sys::Headers {
+    let h = Headers::new();
+    for (k, v) in cfg.base_headers(body) {
+        h.set(&k, &v);
     }
-
-    fn raw(&self) -> &web_sys::Headers {
-        &self.0
-    }
+    h.into_raw()
 }
 
 /// `onRequest`/`onResponse`: called once per attempt, never allowed to break a call.
@@ -495,10 +487,10 @@ enum Attempt {
 fn init(inner: &Inner, plan: &Plan, signal: &AbortSignal) -> web_sys::RequestInit {
     // A copy of the client's base headers (one call, no strings across the boundary), then the
     // plan's own; together `Plan::request_headers`.
-    let bases = inner.base_headers.get_or_init(|| [BaseHeaders::new(&inner.cfg, false), BaseHeaders::new(&inner.cfg, true)]);
+    let bases = inner.base_headers.get_or_init(|| [base_headers(&inner.cfg, false), base_headers(&inner.cfg, true)]);
     let body = plan.body.is_some();
-    let copy = web_sys::Headers::new_with_headers(bases[usize::from(body)].raw());
-    let headers = Headers::from_raw(copy.unwrap_or_else(|_| BaseHeaders::new(&inner.cfg, body).0));
+    let copy = bases.get(usize::from(body)).and_then(|b| web_sys::Headers::new_with_headers(b).ok());
+    let headers = Headers::from_raw(copy.unwrap_or_else(|| base_headers(&inner.cfg, body)));
     for (k, v) in &plan.headers {
         headers.set(k, v);
     }
