@@ -15,7 +15,7 @@ if (who == "toky") {
   // pkg/node.js step by step, to see which part of the import costs what.
   const p = {};
   let t = performance.now();
-  const { readFileSync } = await import("node:fs");
+  const { readFileSync } = globalThis.process?.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));
   const glue = await import(new URL("../pkg/glue.js", import.meta.url));
   const { setWasm, Toky } = await import(new URL("../pkg/skin.js", import.meta.url));
   p.load_js_modules_ms = performance.now() - t;

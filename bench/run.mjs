@@ -740,7 +740,7 @@ function readingOf(r) {
       `A plain-JS client doing per call what toky does (\`same_features\`: a deadline timer and an \`AbortController\` passed to fetch, the same init, the header reads, bytes then one parse) already costs ${g.same_features_minus_fetch} µs, ${sf}× the floor: ${sf > 1.04 ? "≤ 1.05 is at or below the floor of any client whose calls can time out and be aborted" : "within the 5% budget"}. ` +
       `Beyond that client, toky costs ${g.toky_minus_same_features} µs. Without any network the client spends ${g.client_cpu_without_network} µs of CPU per call, where \`res.json()\`'s decode + parse of the same body costs ${gp.decode_parse_only} µs; the fake-get profile spreads it thin: wasm-bindgen's JS glue and closures ${round(prof("fake-get", /glue|bindgen runtime|boundary/), 1)}%, the wasm itself ${round(prof("fake-get", /^wasm:/), 1)}%, \`AbortController\` ${round(prof("fake-get", /AbortController/), 1)}%, GC ${round(prof("fake-get", /^GC$/), 1)}%. ` +
       (g.toky_minus_same_features > 1.3 * g.client_cpu_without_network
-        ? `On the real path toky's extra over \`same_features\` is larger than its no-network CPU: more promise hops per call (skin → wasm task → \`send\`) and more garbage for the collector while undici is busy.`
+        ? `On the real path toky's extra over \`same_features\` is larger than its no-network CPU: between two real requests its code and data have left the CPU's caches, so its own work costs more there than in the no-network loop (README, Benchmark), and its garbage is collected while undici is busy.`
         : `So toky's extra over \`same_features\` on the real path is about its own CPU per call.`),
   );
   L.push(
@@ -766,32 +766,31 @@ function readingOf(r) {
       `- **Cold start** (${cs.toky.total_ms} ms): compiling the .wasm ${p.compile_wasm_ms} ms, loading the JS modules ${p.load_js_modules_ms} ms (part of it Node's ESM loader, paid by any first import), the first constructor ${p.first_construct_ms} ms (lazy compilation of the wasm functions it runs), instantiation ${p.instantiate_ms} ms, reading the file ${p.read_wasm_ms} ms. Compile time scales with the .wasm size (${n0(r.wasm_bytes)} bytes).`,
     );
   L.push("");
-  L.push(`### What was changed for these figures, and what is left`, "");
-  L.push(
-    `Changed (each measured with the client alone, a \`fetch\` option answering at once): **one promise per attempt** — the skin's \`send\` does fetch, the named header reads and \`arrayBuffer()\` in JS and the wasm awaits it once, instead of two awaits (two wasm-bindgen closures each) and a boundary crossing per header (client CPU per get 17.1 → 15.7 µs, wasm −530 B); ` +
-      `**the normaliser copies the body in whole spans** up to each value it rewrites instead of re-emitting every key, colon and comma, scans string bytes eight at a time, and writes timestamps into a fixed buffer (client CPU per 500-row page 1,420 → 1,022 µs). ` +
-      `Earlier: the call's \`AbortController\` is aborted only while a fetch is in flight (\`fetch_signal_timer_abort\` above shows what an abort after completion costs).`,
-    "",
-  );
+  L.push(`### What is left`, "");
+  L.push(`What changed for these figures, and what each change measured, is in the README (Benchmark and Size). For each goal this run missed:`, "");
   let k = 1;
   const fg = w.profiles?.["fake-get"];
   if (fg && !fg.error && o.get_contact.toky_vs_fetch_p50 > 1.15)
     L.push(
-      `${k++}. **Single-record calls** are ${sf}× the floor before toky's own work (\`same_features\`), the rest of the gap to ≤ 1.15 is toky's own work. What is left of toky's own ${g.client_cpu_without_network} µs is spread over many small items (see the fake-get profile); tried and not kept: the skin's wrapper as a plain function returning \`.catch()\` instead of an \`async\` one (one promise hop less) saved under 0.5 µs, within the noise.`,
+      `${k++}. **Single-record calls** are ${sf}× the floor before toky's own work (\`same_features\`), the rest of the gap to ≤ 1.15 is toky's own work. Its ${g.client_cpu_without_network} µs per call is spread over many small items (see the fake-get profile): the deadline guard (an \`AbortController\`, a timer, a race per wait), two wasm-bindgen closures per awaited promise, strings across the boundary, the arguments read by serde-wasm-bindgen, the result's \`JSON.parse\` and the promise layers of the skin and of \`future_to_promise\`; none is more than about a tenth of it.`,
+    );
+  if (o.send_sms.toky_vs_axios_p50 >= 1)
+    L.push(
+      `${k++}. **SMS against axios**: toky/axios ${o.send_sms.toky_vs_axios_p50} at p50. axios's adapter is ${o.send_sms.axios_vs_fetch_p50}× plain fetch for this POST (${o.get_contact.axios_vs_fetch_p50}× for a get), so the margin is smaller than for gets; toky's own work per send is that of a get plus reading the input object through serde-wasm-bindgen.`,
     );
   if (r.iterate_100k.toky_vs_fetch < 0.75 || o.list_contacts_500.toky_vs_fetch_p50 > 1.3 || o.list_contacts_500.toky_vs_axios_p50 >= 1 || r.iterate_100k.toky_vs_axios <= 1)
     L.push(
       `${k++}. **Pages against axios**: axios's Node http adapter is ${o.list_contacts_500.axios_vs_fetch_p50}× plain fetch per 500-row page and ${r.iterate_100k.axios_vs_fetch}× in iteration throughput, while toky is bound to \`fetch\` (the one transport that works in every runtime it targets) and adds the normaliser's pass: ${l.client_cpu_beyond_decode_parse} µs per page beyond the parse. Beating axios on pages needs that pass under ~${round(((o.list_contacts_500.axios_vs_fetch_p50 - 1) * w.list_contacts_500.p50_us.fetch_json), 0)} µs. ` +
-        `Options, not taken: building the normaliser with a speed opt-level (~35% faster, but opt-level 3 costs ~17 KB gzip against a 40 KB budget); leaving JSON validation to the \`JSON.parse\` that follows (the scan must still find every string's end, so the saving is small).`,
+        `Measured and not taken (README, Size): the decode path in a crate of its own at a speed opt-level, −26 % client CPU per page at \`opt-level = 3\` for +14.5 KB gzip, more than the 120 KB ceiling leaves room for.`,
     );
   const from100k = (x) => x.rss_end_mb - (x.samples.find((s) => s.records >= 100000)?.rss_mb ?? NaN);
-  if (m.toky.rss_growth_mb > 20 && m.toky.rss_growth_second_half_mb < 5)
+  if (m.toky.rss_growth_mb - m.fetch.rss_growth_mb > 10 && m.toky.rss_growth_second_half_mb < 5)
     L.push(
       `${k++}. **The RSS goal as defined mostly measures V8 warming up, not the client**: the live JS heap stays flat and the wasm memory levels off (${f1(m.toky.wasm_memory_mb.after_first)} → ${f1(m.toky.wasm_memory_mb.end)} MB: the allocator keeps a block per size class, sized by the largest page seen), RSS follows V8's heap reservation and levels off (second half: toky ${f1(m.toky.rss_growth_second_half_mb)} MB, plain fetch ${f1(m.fetch.rss_growth_second_half_mb)} MB; from 100,000 records to the end: toky ${f1(from100k(m.toky))} MB, plain fetch ${f1(from100k(m.fetch))} MB). ` +
         `The 10,000-record baseline is taken before that warm-up and is itself noisy (plain fetch: ${f1(m.fetch.rss_after_first_mb)} MB this run). A goal that isolates the client: growth over the second half, or from 100,000 records on, next to plain fetch's.`,
     );
   if (r.cold_start_ms > 10 || r.wasm_gzip_bytes > 102400)
-    L.push(`${k++}. **Size and start-up go together**: the compile step is ${p?.compile_wasm_ms ?? "?"} ms of the ${r.cold_start_ms} ms start and grows with the .wasm (${n0(r.wasm_gzip_bytes)} bytes gzip against a 100 KB goal).`);
+    L.push(`${k++}. **Size and start-up go together**: the compile step is ${p?.compile_wasm_ms ?? "?"} ms of the ${r.cold_start_ms} ms start and grows with the .wasm (${n0(r.wasm_gzip_bytes)} bytes gzip against a 100 KB goal); loading the ES modules (${p?.load_js_modules_ms ?? "?"} ms) and the lazy compilation in the first constructor (${p?.first_construct_ms ?? "?"} ms) come on top.`);
   if (k == 1) L.push(`None: every goal is met.`);
   L.push("");
   return L;
