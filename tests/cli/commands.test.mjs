@@ -1,6 +1,6 @@
 // `toky`: every command's happy path, --help for each, usage errors, exit codes per error kind,
 // and the key never printed. Against the suite's toky-mock ($TOKY_MOCK_URL, seeded, key demo-key).
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +13,9 @@ const api = async (path) => {
   return r.json();
 };
 const tmp = mkdtempSync(join(tmpdir(), "toky-cli-"));
+// The contacts these tests create must not exist yet: a fresh seed, as tests/run.sh gives every
+// suite, also when this file is run again against the same toky-mock.
+before(() => control("POST", "/__mock/reset"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("help", () => {
