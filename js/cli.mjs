@@ -377,8 +377,10 @@ function writeAtomic(file, text) {
 async function watch(ctx, resource) {
   const { values } = ctx;
   if (ctx.mode == "json") throw new UsageError("watch never ends, so it has no single JSON document: use --ndjson", ctx.name);
-  const intervalMs = duration(ctx, "interval") ?? 10_000;
+  const intervalMs = duration(ctx, "interval");
   if (intervalMs > 864e5) throw new UsageError("--interval: at most 24h", ctx.name);
+  const lookbackMs = duration(ctx, "lookback");
+  if (lookbackMs > 864e5) throw new UsageError("--lookback: at most 24h", ctx.name);
   const file = values["cursor-file"];
   let cursor;
   if (file) {
@@ -388,7 +390,10 @@ async function watch(ctx, resource) {
       if (e.code != "ENOENT") throw e;
     }
   }
-  const opts = { intervalMs, signal: ctx.signal };
+  // Unset options are left to the client's defaults (README, "Values we decided").
+  const opts = { signal: ctx.signal };
+  if (intervalMs !== undefined) opts.intervalMs = intervalMs;
+  if (lookbackMs !== undefined) opts.lookbackMs = lookbackMs;
   if (cursor) opts.cursor = cursor;
   else if (values.since !== undefined) opts.since = values.since;
   const w = ctx.client()[resource].watch(opts);
@@ -490,6 +495,9 @@ restart resumes from it without gaps or repeats.`,
   options: {
     interval: { type: "string", help: ["--interval TIME", "time between polls: 500ms, 10s, 2m (default 10s)"] },
     since: { type: "string", help: ["--since DATE", `also print the ${what} already there from DATE on (first run only)`] },
+    ...(resource == "calls" && {
+      lookback: { type: "string", help: ["--lookback TIME", "re-read calls started up to TIME before the newest one printed, as a long call is listed when it ends: 0 to 24h (default 1h)"] },
+    }),
     "cursor-file": { type: "string", help: ["--cursor-file FILE", "read the position from FILE at start, keep it there"] },
   },
   example: `toky watch ${resource} --ndjson --cursor-file ${resource}.cursor >> ${resource}.log`,

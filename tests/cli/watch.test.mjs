@@ -78,6 +78,30 @@ describe("watch calls and voicemails", () => {
     assert.equal((await w.done).code, 0);
   });
 
+  test("watch calls --lookback sets the window its cursor's floor keeps; 24h at most; calls only", async () => {
+    // The cursor (base64url JSON) keeps the newest second seen (t) and the floor (f): t - lookback.
+    const window = async (extra, name) => {
+      const file = join(dir, `lookback-${name}.cursor`);
+      const w = await watching("calls", file, extra);
+      w.kill("SIGINT");
+      assert.equal((await w.done).code, 0);
+      const c = JSON.parse(Buffer.from(readFileSync(file, "utf8").trim(), "base64url").toString());
+      return Date.parse(c.t + "Z") - Date.parse(c.f + "Z");
+    };
+    assert.equal(await window(["--lookback", "0"], "0"), 0);
+    assert.equal(await window(["--lookback", "90m"], "90m"), 90 * 60_000);
+    assert.equal(await window([], "default"), 60 * 60_000, "without --lookback, the client's default (an hour)");
+    for (const [args, message] of [
+      [["watch", "calls", "--lookback", "25h"], /^toky: --lookback: at most 24h/],
+      [["watch", "calls", "--lookback", "soon"], /^toky: --lookback: expected a duration/],
+      [["watch", "sms", "--lookback", "1h"], /^toky: Unknown option '--lookback'/],
+    ]) {
+      const r = await start(args).done;
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+    }
+  });
+
   test("an auth failure ends the watch with exit 4", async () => {
     const r = await start(["watch", "sms", "--interval", "100ms"], { key: "not-the-key-9431" }).done;
     assert.equal(r.code, 4, r.stderr);
