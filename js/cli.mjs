@@ -671,6 +671,7 @@ const GLOBAL = {
   "api-key-file": { type: "string", help: ["--api-key-file FILE", "read the key from FILE (- for stdin) instead of $TOKY_API_KEY"] },
   "api-key": { type: "string", help: null }, // accepted with a warning, not advertised
   timeout: { type: "string", help: ["--timeout TIME", "deadline of each API call, retries included (default 30s)"] },
+  verbose: { type: "boolean", help: ["--verbose", "each HTTP attempt on stderr: method, URL, status, time, request id"] },
   json: { type: "boolean", help: ["--json", "one JSON document"] },
   ndjson: { type: "boolean", help: ["--ndjson", "one JSON record per line"] },
   help: { type: "boolean", short: "h", help: ["--help, -h", "this help"] },
@@ -840,6 +841,11 @@ async function main(argv, signal) {
       if (baseUrl) opts.baseUrl = baseUrl;
       const timeoutMs = duration(ctx, "timeout");
       if (timeoutMs !== undefined) opts.timeoutMs = timeoutMs;
+      // One line per attempt (retries and sms.send's history reads included), on stderr so the
+      // output stays parseable; the URL carries no key and `say` redacts it all the same.
+      if (values.verbose)
+        opts.onResponse = ({ method, url, attempt, status, durationMs, requestId, error }) =>
+          say(`toky: ${method} ${url} attempt ${attempt}: ${status ?? error} in ${Math.round(durationMs)} ms` + (requestId ? ` (request id ${requestId})` : ""));
       return new Toky(opts);
     },
   };

@@ -280,6 +280,20 @@ describe("exit codes by error kind, one line each", () => {
     await fault({ route: "/agents", kind: "status", status: 500, count: 3 });
     await fails(["agents", "list"], 1, /^toky: server 500: /);
   });
+  test("--verbose: one stderr line per attempt, retries included; stdout stays JSON", async () => {
+    await fault({ route: "/agents", kind: "status", status: 503, count: 1 });
+    const r = await toky(["agents", "list", "--verbose", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Array.isArray(JSON.parse(r.stdout)));
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 2, r.stderr);
+    const url = String.raw`http://127\.0\.0\.1:\d+/v1/agents\S*`;
+    assert.match(lines[0], new RegExp(`^toky: GET ${url} attempt 1: 503 in \\d+ ms \\(request id \\S+\\)$`));
+    assert.match(lines[1], new RegExp(`^toky: GET ${url} attempt 2: 200 in \\d+ ms \\(request id \\S+\\)$`));
+    const down = await toky(["agents", "list", "--verbose", "--base-url", "http://127.0.0.1:9/v1"]);
+    assert.equal(down.code, 6);
+    assert.match(down.stderr.split("\n")[0], /^toky: GET http:\/\/127\.0\.0\.1:9\/v1\/agents\S* attempt 1: the request failed before a response arrived.* in \d+ ms$/);
+  });
   test("--api-key works with a warning that does not show the key", async () => {
     const r = await toky(["agents", "list", "--api-key", KEY, "--json"], { key: null });
     assert.equal(r.code, 0, r.stderr);
