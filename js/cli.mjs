@@ -149,12 +149,15 @@ function integer(ctx, name, min, max) {
 }
 
 /** "10s", "500ms", "2m" or plain milliseconds. */
-function duration(ctx, name) {
+/** --NAME as milliseconds, or undefined when it is not given; `dayAtMost`: 24h is the limit. */
+function duration(ctx, name, dayAtMost = false) {
   const v = ctx.values[name];
   if (v === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
   if (!m) throw new UsageError(`--${name}: expected a duration like 500ms, 10s or 2m, got '${v}'`, ctx.name);
-  return Math.round(Number(m[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[m[2] ?? "ms"]);
+  const ms = Math.round(Number(m[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[m[2] ?? "ms"]);
+  if (dayAtMost && ms > 864e5) throw new UsageError(`--${name}: at most 24h`, ctx.name);
+  return ms;
 }
 
 function readStdin() {
@@ -377,10 +380,8 @@ function writeAtomic(file, text) {
 async function watch(ctx, resource) {
   const { values } = ctx;
   if (ctx.mode == "json") throw new UsageError("watch never ends, so it has no single JSON document: use --ndjson", ctx.name);
-  const intervalMs = duration(ctx, "interval");
-  if (intervalMs > 864e5) throw new UsageError("--interval: at most 24h", ctx.name);
-  const lookbackMs = duration(ctx, "lookback");
-  if (lookbackMs > 864e5) throw new UsageError("--lookback: at most 24h", ctx.name);
+  const intervalMs = duration(ctx, "interval", true);
+  const lookbackMs = duration(ctx, "lookback", true);
   const file = values["cursor-file"];
   let cursor;
   if (file) {

@@ -80,7 +80,7 @@ describe("watch calls and voicemails", () => {
 
   test("watch calls --lookback sets the window its cursor's floor keeps; 24h at most; calls only", async () => {
     // The cursor (base64url JSON) keeps the newest second seen (t) and the floor (f): t - lookback.
-    const window = async (extra, name) => {
+    const windowOf = async (extra, name) => {
       const file = join(dir, `lookback-${name}.cursor`);
       const w = await watching("calls", file, extra);
       w.kill("SIGINT");
@@ -88,9 +88,9 @@ describe("watch calls and voicemails", () => {
       const c = JSON.parse(Buffer.from(readFileSync(file, "utf8").trim(), "base64url").toString());
       return Date.parse(c.t + "Z") - Date.parse(c.f + "Z");
     };
-    assert.equal(await window(["--lookback", "0"], "0"), 0);
-    assert.equal(await window(["--lookback", "90m"], "90m"), 90 * 60_000);
-    assert.equal(await window([], "default"), 60 * 60_000, "without --lookback, the client's default (an hour)");
+    assert.equal(await windowOf(["--lookback", "0"], "0"), 0);
+    assert.equal(await windowOf(["--lookback", "90m"], "90m"), 90 * 60_000);
+    assert.equal(await windowOf([], "default"), 60 * 60_000, "without --lookback, the client's default (an hour)");
     for (const [args, message] of [
       [["watch", "calls", "--lookback", "25h"], /^toky: --lookback: at most 24h/],
       [["watch", "calls", "--lookback", "soon"], /^toky: --lookback: expected a duration/],
