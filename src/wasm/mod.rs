@@ -28,15 +28,13 @@ use crate::{agents, calls, contacts, events, request, sms, voicemails, webhooks}
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(f: &Function, ms: f64) -> JsValue;
     /// A promise, for `then` with plain functions (a promise's own resolve and reject).
     type Thenable;
     #[wasm_bindgen(method, js_name = then)]
     fn then(this: &Thenable, ok: &Function, fail: &Function) -> Promise;
     /// `setTimeout(f, ms, arg)`: `f` is called with `arg`.
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout_with(f: &Function, ms: f64, arg: &JsValue) -> JsValue;
+    fn set_timeout(f: &Function, ms: f64, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
     /// The global `fetch`, reached as a global (there is no `window` in Node, Deno or workers).
@@ -364,7 +362,7 @@ impl Guard {
         let mut timer = JsValue::UNDEFINED;
         let mut on_abort = None;
         let stop = Promise::new(&mut |resolve, _| {
-            timer = MARK.with(|m| set_timeout_with(&resolve, timeout_ms, m));
+            timer = MARK.with(|m| set_timeout(&resolve, timeout_ms, m));
             if let Some(signal) = &caller {
                 let _ = signal.add_event_listener_with_callback("abort", &resolve);
                 on_abort = Some((signal.clone(), resolve));
@@ -422,7 +420,7 @@ impl Guard {
     /// Sleeps `ms`, or less if the call is stopped meanwhile.
     async fn sleep(&self, ms: f64) {
         let mut timer = JsValue::UNDEFINED;
-        let p = Promise::new(&mut |resolve, _| timer = set_timeout(&resolve, ms));
+        let p = Promise::new(&mut |resolve, _| timer = set_timeout(&resolve, ms, &JsValue::UNDEFINED));
         let _ = self.wait(&p).await;
         clear_timeout(&timer);
     }
