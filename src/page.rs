@@ -122,7 +122,7 @@ struct State<'de> {
     text: String,
     /// The declared fields to normalise (not those kept as sent, which are skipped like
     /// undeclared ones).
-    fields: Vec<(&'static str, fn(Value) -> Value)>,
+    fields: Vec<crate::records::Field>,
     /// The body is an object.
     object: bool,
     /// The last `success` member (of the envelope, or of a single record).
@@ -147,6 +147,8 @@ impl<'de> State<'de> {
     /// Where the value read after `key` stands: a borrowed string (its quotes included), or a
     /// literal found right after the key and its colon and checked to be exactly its JSON text.
     /// None when that cannot be known (a key with escapes, an escaped string, a float, ...).
+    // The key as a `Cow`: only a borrowed one (no escapes) has a place in the body.
+    #[allow(clippy::ptr_arg)]
     fn span(&self, key: &Cow<'de, str>, got: &Got<'de>) -> Option<(usize, usize)> {
         match got {
             Got::Str(s) => {

@@ -188,8 +188,11 @@ pub fn decode(decode: Decode, body: &[u8]) -> Result<Output, DecodeError> {
     }
 }
 
+/// A declared field and its normaliser.
+pub(crate) type Field = (&'static str, fn(Value) -> Value);
+
 /// A record's declared fields and their normalisers (`FIELDS` of its struct).
-pub(crate) type Normalise = &'static [(&'static str, fn(Value) -> Value)];
+pub(crate) type Normalise = &'static [Field];
 
 /// Types a record in place: each declared field present is normalised, the rest is untouched
 /// (same result as the struct's `Deserialize` then `Serialize`, without copying the row).
