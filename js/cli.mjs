@@ -36,9 +36,21 @@ class CliError extends Error {
   }
 }
 
-let secret = process.env.TOKY_API_KEY?.trim() ?? ""; // the API key in use, for redact()
+// The key in use, for redact(): the core's rule. A key of 8 characters or more is masked wherever
+// it appears; a shorter one only where it stands as a whole token (no ASCII letter, digit, "_" or
+// "-" on either side), so that a key like "e" leaves the words of a message alone.
+let secretPattern = null;
+const setSecret = (key) => {
+  const k = String(key ?? "").trim();
+  if (!k) return void (secretPattern = null);
+  const escaped = k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  secretPattern = new RegExp(k.length >= 8 ? escaped : `(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_-])`, "g");
+};
+setSecret(process.env.TOKY_API_KEY);
 /** Replaces the API key wherever it would be printed. */
-const redact = (s) => (secret.length >= 4 ? String(s).split(secret).join("***") : String(s));
+const redact = (s) => (secretPattern ? String(s).replace(secretPattern, "***") : String(s));
+/** "1 segment", "2 segments", "1,000 contacts". */
+const count = (n, noun) => `${n.toLocaleString("en-US")} ${noun}${n == 1 ? "" : "s"}`;
 const oneLine = (s) => String(s).replace(/\s*[\r\n]+\s*/g, " ").trim();
 const say = (s) => process.stderr.write(redact(s) + "\n");
 
@@ -91,9 +103,14 @@ const COLUMNS = {
   webhooks: ["id", "event", "hook_url", "created_at"],
 };
 
+/** What every table, key/value list and watch line shows for a missing value (null, absent or ""),
+ * on a terminal or not: visible, and one word, so that every row has all its columns. */
+const EMPTY = "—";
+
 function cell(v, width = 60) {
   let s = v == null ? "" : typeof v == "object" ? JSON.stringify(v) : String(v);
   s = s.replace(/[\r\n\t]+/g, " ");
+  if (!s.trim()) return EMPTY;
   return stdoutTTY && s.length > width ? s.slice(0, width - 1) + "…" : s;
 }
 
@@ -138,7 +155,48 @@ async function emitList(ctx, records, columns) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// "Did you mean": the known name nearest to a mistyped one, by edit distance
+
+/** Optimal string alignment distance: Levenshtein plus the swap of two neighbours ("sned"). */
+function distance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+/** The candidate nearest to `word` (case aside) within a third of its length (at least 1 edit),
+ * or one whose `aliases` name the word (`--message` for --text); undefined when none is close. */
+function nearest(word, candidates, aliases = {}) {
+  const w = String(word).toLowerCase();
+  if (aliases[w]) return aliases[w];
+  let best, bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(w, c.toLowerCase());
+    if (d < bestD && d <= Math.max(1, Math.floor(c.length / 3))) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+const didYouMean = (word, candidates, show = (c) => c, aliases) => {
+  const n = nearest(word, candidates, aliases);
+  return n === undefined ? "" : `; did you mean ${show(n)}?`;
+};
+
+// ---------------------------------------------------------------------------------------------
 // Option helpers
+
+/** --NAME, one of `allowed` (or undefined when not given); a near miss gets a suggestion. */
+function choice(ctx, name, allowed, value = ctx.values[name]) {
+  if (value === undefined || allowed.includes(value)) return value;
+  const list = allowed.slice(0, -1).join(", ") + " or " + allowed.at(-1);
+  throw new UsageError(`--${name}: expected ${list}, got '${value}'` + didYouMean(value, allowed, (c) => `'${c}'`), ctx.name);
+}
 
 function integer(ctx, name, min, max) {
   const v = ctx.values[name];
@@ -148,16 +206,61 @@ function integer(ctx, name, min, max) {
   return Number(v);
 }
 
-/** "10s", "500ms", "2m" or plain milliseconds. */
-/** --NAME as milliseconds, or undefined when it is not given; `dayAtMost`: 24h is the limit. */
-function duration(ctx, name, dayAtMost = false) {
+/** --NAME ("10s", "500ms", "2m" or plain milliseconds) as milliseconds, or undefined when it is
+ * not given; `dayAtMost`: 24h is the limit; `atLeast`: the smallest value, in milliseconds. */
+function duration(ctx, name, dayAtMost = false, atLeast = 0) {
   const v = ctx.values[name];
   if (v === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
   if (!m) throw new UsageError(`--${name}: expected a duration like 500ms, 10s or 2m, got '${v}'`, ctx.name);
   const ms = Math.round(Number(m[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[m[2] ?? "ms"]);
   if (dayAtMost && ms > 864e5) throw new UsageError(`--${name}: at most 24h`, ctx.name);
+  if (ms < atLeast) throw new UsageError(`--${name}: at least ${atLeast}ms, got '${v}'`, ctx.name);
   return ms;
+}
+
+const TIMES_ACCEPTED =
+  "a time ago (30m, 2h, 7d, 2w), today or yesterday (midnight on this computer's clock), a date (YYYY-MM-DD, UTC), " +
+  "YYYY-MM-DD HH:MM:SS (UTC) or an ISO-8601 timestamp (2026-11-27T09:30:00Z, 2026-11-27T10:30:00+01:00)";
+const pad = (n, w = 2) => String(n).padStart(w, "0");
+/** A moment as the client's ISO-8601 UTC form, to the second. */
+const utc = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+
+/**
+ * --since/--until (the command line only): relative forms become timestamps here; dates and
+ * timestamps are checked here, so a bad value gets this tool's message (what a command line can
+ * give) and never reaches the client. `end`: the value is an upper bound, so today and yesterday
+ * stand for the last second of that day, as a bare date does. A bare date is passed on as it is
+ * (UTC, whole day for --until).
+ */
+function when(ctx, name, end = name == "until") {
+  const v = ctx.values[name];
+  if (v === undefined) return undefined;
+  const t = v.trim().toLowerCase();
+  const bad = () => new UsageError(`--${name}: expected ${TIMES_ACCEPTED}; got '${v}'`, ctx.name);
+  let m = /^(\d+)(m|h|d|w)$/.exec(t);
+  if (m) return utc(Date.now() - Number(m[1]) * { m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[m[2]]);
+  if (t == "today" || t == "yesterday") {
+    const now = new Date();
+    const day = now.getDate() - (t == "yesterday" ? 1 : 0);
+    // Local midnight through the Date constructor, which knows the zone's offset on that day.
+    return utc(end ? new Date(now.getFullYear(), now.getMonth(), day + 1).getTime() - 1000 : new Date(now.getFullYear(), now.getMonth(), day).getTime());
+  }
+  m = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(t);
+  if (!m) throw bad();
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", zone] = m;
+  const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec);
+  const back = new Date(ms);
+  // Date.UTC rolls 2026-02-30 over to March; a real date reads back the same.
+  if (back.getUTCFullYear() != +y || back.getUTCMonth() != +mo - 1 || back.getUTCDate() != +d || +h > 23 || +mi > 59 || +sec > 59) throw bad();
+  if (m[4] === undefined) return `${y}-${mo}-${d}`;
+  let offset = 0;
+  if (zone && zone != "z") {
+    const [, sign, oh, om = "0"] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    if (+oh > 23 || +om > 59) throw bad();
+    offset = (sign == "-" ? -1 : 1) * (+oh * 60 + +om) * 6e4;
+  }
+  return utc(ms - offset);
 }
 
 function readStdin() {
@@ -182,8 +285,8 @@ const PAGING = {
   all: { type: "boolean", help: ["--all", "every record, page by page"] },
 };
 const DATES = {
-  since: { type: "string", help: ["--since DATE", "created at or after DATE (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS UTC, or ISO-8601)"] },
-  until: { type: "string", help: ["--until DATE", "created at or before DATE (a bare date includes that whole day)"] },
+  since: { type: "string", help: ["--since TIME", "created at or after TIME: 2h, 30m, 7d (ago), today, yesterday (local midnight), YYYY-MM-DD (UTC), YYYY-MM-DD HH:MM:SS (UTC) or ISO-8601"] },
+  until: { type: "string", help: ["--until TIME", "created at or before TIME, the same forms (a date, today or yesterday includes that whole day)"] },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -209,7 +312,7 @@ class Progress {
   line(rows, pages) {
     const s = (Date.now() - this.t0) / 1000;
     const rate = s > 0 ? Math.round(rows / s) : 0;
-    return `${rows.toLocaleString("en-US")} ${this.what}, ${pages} page${pages == 1 ? "" : "s"}, ${rate.toLocaleString("en-US")}/s`;
+    return `${count(rows, this.what)}, ${count(pages, "page")}, ${rate.toLocaleString("en-US")}/s`;
   }
   /** After each page: on a terminal one line rewritten at most 10 times a second, else a line. */
   page(rows, pages) {
@@ -233,11 +336,11 @@ class Progress {
 async function exportContacts(ctx) {
   const { values } = ctx;
   const format = values.format ?? (ctx.mode == "table" ? "csv" : ctx.mode);
-  if (!["csv", "json", "ndjson"].includes(format)) throw new UsageError(`--format: expected csv, json or ndjson, got '${format}'`, ctx.name);
+  choice(ctx, "format", ["csv", "json", "ndjson"], format);
   const max = integer(ctx, "max", 1, 1e12);
   const pageSize = integer(ctx, "page-size", 1, 500) ?? Math.min(500, max ?? 500);
   if (values.progress && values["no-progress"]) throw new UsageError("--progress and --no-progress cannot be used together", ctx.name);
-  const progress = new Progress(values.progress || (!values["no-progress"] && !!process.stderr.isTTY), "contacts");
+  const progress = new Progress(values.progress || (!values["no-progress"] && !!process.stderr.isTTY), "contact");
   const toky = ctx.client();
 
   // --out FILE: written to a temporary name beside FILE (same file system, so the rename is
@@ -336,11 +439,23 @@ async function smsSend(ctx) {
   const { values } = ctx;
   for (const k of ["from", "to", "text"]) if (values[k] === undefined) throw new UsageError(`--${k} is required`, ctx.name);
   const text = values.text == "-" ? readStdin().replace(/\r?\n$/, "") : values.text;
-  const s = smsSegments(text);
-  say(`${s.segments} segment${s.segments == 1 ? "" : "s"} (${s.encoding}, ${s.characters} characters, ${s.remaining} left in the last segment)`);
   const input = { from: values.from, to: values.to, text };
   if (values.agent !== undefined) input.agent = values.agent;
-  const toky = ctx.client(); // a missing key is reported before the question, not after
+  const toky = ctx.client(); // a missing key is reported before anything is printed
+  // Every argument is checked before the segment line and the question: the client validates
+  // an input when the call is made, before anything is sent, so a call made with an already
+  // aborted signal is a dry run that sends nothing. It ends "aborted" when the input is valid,
+  // with the validation error (exit 3, naming the field) when not. No hooks: --verbose would
+  // report an attempt that never was.
+  const dry = await ctx
+    .client({ hooks: false })
+    .sms.send(input, { signal: AbortSignal.abort() })
+    .then((sent) => ({ sent }), (error) => ({ error }));
+  // Resolved: the abort was not honoured and the text went out (once); say so rather than send again.
+  if (dry.sent) return void (await emitOne(ctx, dry.sent));
+  if (!(dry.error instanceof TokyError && dry.error.kind == "aborted")) throw dry.error;
+  const s = smsSegments(text);
+  say(`${count(s.segments, "segment")} (${s.encoding}, ${count(s.characters, "character")}, ${s.remaining} left in the last segment)`);
   if (!values.yes && process.stdin.isTTY && process.stderr.isTTY) {
     const answer = await ask(`Send ${s.segments == 1 ? "this text" : `these ${s.segments} segments`} to ${values.to} from ${values.from}? [y/N] `, ctx.signal);
     if (answer == "\x03") throw new CliError("interrupted: not sent", 130);
@@ -358,10 +473,13 @@ async function smsSend(ctx) {
 // ---------------------------------------------------------------------------------------------
 // watch: each new record once, oldest first; the cursor kept in --cursor-file.
 
+// Each field through cell(), so a missing one is EMPTY here as in the tables.
+const route = (from, to) => `${cell(from, 40)} -> ${cell(to, 40)}`;
+const seconds = (d) => (d == null || d === "" ? null : `${d}s`);
 const WATCH_LINE = {
-  sms: (r) => [r.created_at, r.direction, `${r.from} -> ${r.to}`, r.text],
-  calls: (r) => [r.init_dt, r.direction, `${r.from} -> ${r.to_number}`, `${r.duration ?? "?"}s`, r.disposition_code, r.callid],
-  voicemails: (r) => [r.created_at, `${r.from} -> ${r.to}`, `${r.duration ?? "?"}s`, r.id, r.transcription ?? ""],
+  sms: (r) => [r.created_at, r.direction, route(r.from, r.to), r.text],
+  calls: (r) => [r.init_dt, r.direction, route(r.from, r.to_number), seconds(r.duration), r.disposition_code, r.callid],
+  voicemails: (r) => [r.created_at, route(r.from, r.to), seconds(r.duration), r.id, r.transcription],
 };
 
 /** Replaces FILE atomically: a crash leaves the old cursor or the new one, never a torn one. */
@@ -380,8 +498,10 @@ function writeAtomic(file, text) {
 async function watch(ctx, resource) {
   const { values } = ctx;
   if (ctx.mode == "json") throw new UsageError("watch never ends, so it has no single JSON document: use --ndjson", ctx.name);
-  const intervalMs = duration(ctx, "interval", true);
+  // 0 would poll again as soon as an answer arrives: a loop against the API, not a watch.
+  const intervalMs = duration(ctx, "interval", true, MIN_INTERVAL_MS);
   const lookbackMs = duration(ctx, "lookback", true);
+  const since = when(ctx, "since");
   const file = values["cursor-file"];
   let cursor;
   if (file) {
@@ -396,7 +516,7 @@ async function watch(ctx, resource) {
   if (intervalMs !== undefined) opts.intervalMs = intervalMs;
   if (lookbackMs !== undefined) opts.lookbackMs = lookbackMs;
   if (cursor) opts.cursor = cursor;
-  else if (values.since !== undefined) opts.since = values.since;
+  else if (since !== undefined) opts.since = since;
   const w = ctx.client()[resource].watch(opts);
   let saved = cursor;
   const save = () => {
@@ -470,7 +590,7 @@ const list = (resource, what, extra = {}) => ({
   options: { ...PAGING, ...extra },
   async run(ctx) {
     const q = paging(ctx);
-    for (const k of Object.keys(extra)) if (ctx.values[k] !== undefined) q[k] = ctx.values[k];
+    for (const k of Object.keys(extra)) if (ctx.values[k] !== undefined) q[k] = when(ctx, k);
     await emitList(ctx, ctx.client()[resource].iterate(q), COLUMNS[resource]);
   },
 });
@@ -482,20 +602,22 @@ const CONTACT_OPTIONS = {
   company: { type: "string", help: ["--company TEXT", ""] },
   city: { type: "string", help: ["--city TEXT", ""] },
 };
+const CLEARABLE = Object.keys(CONTACT_OPTIONS).map((k) => k.replace(/-/g, "_"));
 const fieldsOf = (values, names) => {
   const o = {};
   for (const n of names) if (values[n] !== undefined) o[n.replace(/-/g, "_")] = values[n];
   return o;
 };
 
+const MIN_INTERVAL_MS = 100;
 const WATCH = (resource, what) => ({
   summary: `print new ${what} as they arrive`,
   description: `Polls for new ${what} and prints each one once, oldest first, until Ctrl-C (exit 0). With
 --cursor-file, the position is saved after each record (and as soon as the watch starts), and a
 restart resumes from it without gaps or repeats.`,
   options: {
-    interval: { type: "string", help: ["--interval TIME", "time between polls: 500ms, 10s, 2m (default 10s)"] },
-    since: { type: "string", help: ["--since DATE", `also print the ${what} already there from DATE on (first run only)`] },
+    interval: { type: "string", help: ["--interval TIME", `time between polls: 500ms, 10s, 2m (default 10s; at least ${MIN_INTERVAL_MS}ms, at most 24h)`] },
+    since: { type: "string", help: ["--since TIME", `also print the ${what} already there from TIME on (first run only): 2h, 30m, 7d (ago), today, yesterday (local midnight), a date or a timestamp as for list`] },
     ...(resource == "calls" && {
       lookback: { type: "string", help: ["--lookback TIME", "re-read calls started up to TIME before the newest one printed, as a long call is listed when it ends: 0 to 24h (default 1h)"] },
     }),
@@ -505,6 +627,9 @@ restart resumes from it without gaps or repeats.`,
   stopsOnSignal: true, // Ctrl-C is how a watch ends: exit 0
   run: (ctx) => watch(ctx, resource),
 });
+
+/** The events a webhook can subscribe to (WebhookEventName): for --event's help and suggestions. */
+const WEBHOOK_EVENTS = ["new_sms", "new_call", "new_voicemail", "inbound_call_answered", "inbound_call_ended", "outbound_call", "outbound_call_ended"];
 
 const COMMANDS = {
   agents: {
@@ -540,12 +665,12 @@ const COMMANDS = {
         args: ["PHONE"],
         options: {
           ...CONTACT_OPTIONS,
-          clear: { type: "string", multiple: true, help: ["--clear FIELD", "empty a field (first_name, last_name, email, company, city); repeatable"] },
+          clear: { type: "string", multiple: true, help: ["--clear FIELD", `empty a field (${CLEARABLE.join(", ")}); repeatable`] },
         },
         example: 'toky contacts update +15557654321 --company "Analytical Engines" --clear city',
         async run(ctx) {
           const patch = fieldsOf(ctx.values, Object.keys(CONTACT_OPTIONS));
-          for (const f of ctx.values.clear ?? []) patch[f.replace(/-/g, "_")] = null;
+          for (const f of ctx.values.clear ?? []) patch[choice(ctx, "clear", CLEARABLE, f.replace(/-/g, "_"))] = null;
           if (!Object.keys(patch).length) throw new UsageError("nothing to change: give at least one field option or --clear", ctx.name);
           await emitOne(ctx, await ctx.client().contacts.update(ctx.args[0], patch, { signal: ctx.signal }));
         },
@@ -588,6 +713,8 @@ it says nobody can tell. The text is never sent twice.`,
           yes: { type: "boolean", short: "y", help: ["--yes, -y", "send without asking"] },
         },
         example: 'toky sms send --from +13055550100 --to +15557654321 --text "Build finished" --yes',
+        // Names other tools give these options, for "did you mean".
+        aliases: { message: "text", body: "text", msg: "text", phone: "to", number: "to", sender: "from" },
         run: smsSend,
       },
       list: { ...list("sms", "text messages, newest first", DATES), example: "toky sms list --since 2026-11-01 --ndjson" },
@@ -624,12 +751,13 @@ it says nobody can tell. The text is never sent twice.`,
       create: {
         summary: "subscribe a URL to an event",
         options: {
-          event: { type: "string", help: ["--event EVENT", "new_sms, new_call, new_voicemail, inbound_call_answered, inbound_call_ended, outbound_call or outbound_call_ended"] },
+          event: { type: "string", help: ["--event EVENT", WEBHOOK_EVENTS.slice(0, -1).join(", ") + " or " + WEBHOOK_EVENTS.at(-1)] },
           url: { type: "string", help: ["--url URL", "absolute http(s) URL Toky will POST to (put a secret token in it)"] },
         },
         example: 'toky webhooks create --event new_sms --url "https://hooks.example.com/hook?token=s3cret"',
         async run(ctx) {
           for (const k of ["event", "url"]) if (ctx.values[k] === undefined) throw new UsageError(`--${k} is required`, ctx.name);
+          choice(ctx, "event", WEBHOOK_EVENTS);
           await emitOne(ctx, await ctx.client().webhooks.create({ event: ctx.values.event, url: ctx.values.url }, { signal: ctx.signal }));
         },
       },
@@ -772,7 +900,7 @@ function splitCommand(argv) {
 
 function readKey(values) {
   if (values["api-key"] !== undefined) {
-    secret = values["api-key"];
+    setSecret(values["api-key"]);
     say("toky: warning: --api-key puts the key in your shell history and the process list; use TOKY_API_KEY or --api-key-file");
     return values["api-key"];
   }
@@ -795,7 +923,7 @@ async function main(argv, signal) {
   // `toky help contacts export` is `toky contacts export --help`.
   if (words[0] == "help") return main([...argv.filter((a) => a != "help"), "--help"], signal);
   const group = COMMANDS[words[0]];
-  if (!group) throw new UsageError(`unknown command '${words[0]}'`);
+  if (!group) throw new UsageError(`unknown command '${words[0]}'` + didYouMean(words[0], Object.keys(COMMANDS), (c) => `'toky ${c}'`));
   let name = words[0], command = group;
   if (group.sub) {
     if (words.length < 2) {
@@ -803,24 +931,45 @@ async function main(argv, signal) {
       throw new UsageError(`'toky ${words[0]}' needs a sub-command: ${Object.keys(group.sub).join(", ")}`, words[0]);
     }
     command = group.sub[words[1]];
-    if (!command) throw new UsageError(`unknown command 'toky ${words[0]} ${words[1]}' (expected ${Object.keys(group.sub).join(", ")})`, words[0]);
+    if (!command)
+      throw new UsageError(
+        `unknown command 'toky ${words[0]} ${words[1]}' (expected ${Object.keys(group.sub).join(", ")})` +
+          didYouMean(words[1], Object.keys(group.sub), (c) => `'toky ${words[0]} ${c}'`),
+        words[0],
+      );
     name += " " + words[1];
   }
+  const known = { ...GLOBAL, ...command.options };
   const options = {};
-  for (const [k, o] of Object.entries({ ...GLOBAL, ...command.options })) {
+  for (const [k, o] of Object.entries(known)) {
     options[k] = { type: o.type };
     if (o.short) options[k].short = o.short;
     if (o.multiple) options[k].multiple = true;
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    // parseArgs' messages name the flag; the first sentence is the useful part.
-    throw new UsageError(String(e.message).split(/\.\s/)[0].replace(/\.$/, ""), name);
+    // parseArgs' messages name the flag; the first sentence is the useful part. An unknown long
+    // option (its tokens, read again without strict) gets the nearest advertised one.
+    let hint = "";
+    if (e.code == "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const { tokens } = parseArgs({ args: rest, options, allowPositionals: true, strict: false, tokens: true });
+      const unknown = tokens.find((t) => t.kind == "option" && !known[t.name] && t.rawName.startsWith("--"));
+      const advertised = Object.keys(known).filter((k) => known[k].help);
+      if (unknown) hint = didYouMean(unknown.name, advertised, (c) => "--" + c, command.aliases);
+    }
+    throw new UsageError(String(e.message).split(/\.\s/)[0].replace(/\.$/, "") + hint, name);
   }
-  const { values, positionals } = parsed;
-  if (values["api-key"]) secret = values["api-key"];
+  const { values, positionals, tokens } = parsed;
+  // A single-value option given twice is a mistake to point out, not a last-one-wins guess.
+  const seen = new Set();
+  for (const t of tokens)
+    if (t.kind == "option" && known[t.name].type == "string" && !known[t.name].multiple) {
+      if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once; give it once`, name);
+      seen.add(t.name);
+    }
+  if (values["api-key"]) setSecret(values["api-key"]);
   if (values.help) return void process.stdout.write(command.sub ? groupHelp(name) : commandHelp(name, command));
   const want = command.args ?? [];
   if (positionals.length < want.length) throw new UsageError(`missing ${want.slice(positionals.length).join(" ")}`, name);
@@ -833,10 +982,11 @@ async function main(argv, signal) {
     args: positionals,
     signal,
     mode: values.json ? "json" : values.ndjson ? "ndjson" : "table",
-    client() {
+    /** The client; `hooks: false` leaves --verbose's attempt lines out. */
+    client({ hooks = true } = {}) {
       const apiKey = readKey(values);
       if (!apiKey) throw new CliError("no API key: set TOKY_API_KEY (or use --api-key-file FILE)", EXIT.auth);
-      secret = apiKey;
+      setSecret(apiKey);
       const opts = { apiKey };
       const baseUrl = values["base-url"] ?? process.env.TOKY_BASE_URL;
       if (baseUrl) opts.baseUrl = baseUrl;
@@ -844,7 +994,7 @@ async function main(argv, signal) {
       if (timeoutMs !== undefined) opts.timeoutMs = timeoutMs;
       // One line per attempt (retries and sms.send's history reads included), on stderr so the
       // output stays parseable; the URL carries no key and `say` redacts it all the same.
-      if (values.verbose)
+      if (values.verbose && hooks)
         opts.onResponse = ({ method, url, attempt, status, durationMs, requestId, error }) =>
           say(`toky: ${method} ${url} attempt ${attempt}: ${status ?? error} in ${Math.round(durationMs)} ms` + (requestId ? ` (request id ${requestId})` : ""));
       return new Toky(opts);
