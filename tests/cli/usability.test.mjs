@@ -63,7 +63,13 @@ describe("every argument is checked before anything is printed or sent", () => {
 describe("did you mean", () => {
   test("a mistyped sub-command", () => usage(["sms", "snd"], /unknown command 'toky sms snd' \(expected send, list\); did you mean 'toky sms send'\?/));
   test("two letters swapped", () => usage(["contacts", "exprot"], /did you mean 'toky contacts export'\?/));
-  test("a mistyped command", () => usage(["smss", "send"], /unknown command 'smss'; did you mean 'toky sms'\?/));
+  test("a mistyped command; nothing close: no guess", async () => {
+    await usage(["smss", "send"], /unknown command 'smss'; did you mean 'toky sms'\?/);
+    const r = await usage(["frobnicate"], /unknown command 'frobnicate'/);
+    assert.doesNotMatch(r.stderr, /did you mean/);
+    const o = await usage(["agents", "list", "--frobnicate"], /Unknown option '--frobnicate'/);
+    assert.doesNotMatch(o.stderr, /did you mean/);
+  });
   test("a mistyped option", () => usage(["contacts", "list", "--limt", "3"], /Unknown option '--limt'; did you mean --limit\?/));
   test("a global option", () => usage(["agents", "list", "--jsn"], /did you mean --json\?/));
   test("another tool's name for an option", () =>
@@ -76,12 +82,6 @@ describe("did you mean", () => {
   test("a mistyped --format and --clear", async () => {
     await usage(["contacts", "export", "--format", "jsonl"], /--format: expected csv, json or ndjson, got 'jsonl'; did you mean 'json'\?/);
     await usage(["contacts", "update", "+15551234567", "--clear", "citty"], /--clear: expected first_name, last_name, email, company or city, got 'citty'; did you mean 'city'\?/);
-  });
-  test("nothing close: no guess", async () => {
-    const r = await usage(["frobnicate"], /unknown command 'frobnicate'/);
-    assert.doesNotMatch(r.stderr, /did you mean/);
-    const o = await usage(["agents", "list", "--frobnicate"], /Unknown option '--frobnicate'/);
-    assert.doesNotMatch(o.stderr, /did you mean/);
   });
 });
 
