@@ -285,7 +285,7 @@ const PAGING = {
   all: { type: "boolean", help: ["--all", "every record, page by page"] },
 };
 const DATES = {
-  since: { type: "string", help: ["--since TIME", "created at or after TIME: 2h, 30m, 7d (ago), today, yesterday (local midnight), YYYY-MM-DD (UTC), YYYY-MM-DD HH:MM:SS (UTC) or ISO-8601"] },
+  since: { type: "string", help: ["--since TIME", "created at or after TIME: 30m, 2h, 7d, 2w (ago), today, yesterday (local midnight), YYYY-MM-DD (UTC), YYYY-MM-DD HH:MM:SS (UTC) or ISO-8601"] },
   until: { type: "string", help: ["--until TIME", "created at or before TIME, the same forms (a date, today or yesterday includes that whole day)"] },
 };
 
@@ -617,7 +617,7 @@ const WATCH = (resource, what) => ({
 restart resumes from it without gaps or repeats.`,
   options: {
     interval: { type: "string", help: ["--interval TIME", `time between polls: 500ms, 10s, 2m (default 10s; at least ${MIN_INTERVAL_MS}ms, at most 24h)`] },
-    since: { type: "string", help: ["--since TIME", `also print the ${what} already there from TIME on (first run only): 2h, 30m, 7d (ago), today, yesterday (local midnight), a date or a timestamp as for list`] },
+    since: { type: "string", help: ["--since TIME", `also print the ${what} already there from TIME on (first run only): 30m, 2h, 7d, 2w (ago), today, yesterday (local midnight), a date or a timestamp as for list`] },
     ...(resource == "calls" && {
       lookback: { type: "string", help: ["--lookback TIME", "re-read calls started up to TIME before the newest one printed, as a long call is listed when it ends: 0 to 24h (default 1h)"] },
     }),
@@ -717,7 +717,7 @@ it says nobody can tell. The text is never sent twice.`,
         aliases: { message: "text", body: "text", msg: "text", phone: "to", number: "to", sender: "from" },
         run: smsSend,
       },
-      list: { ...list("sms", "text messages, newest first", DATES), example: "toky sms list --since 2026-11-01 --ndjson" },
+      list: { ...list("sms", "text messages, newest first", DATES), example: "toky sms list --since 7d --ndjson" },
     },
   },
   voicemails: {
