@@ -222,7 +222,8 @@ function duration(ctx, name, dayAtMost = false, atLeast = 0) {
 const TIMES_ACCEPTED =
   "a time ago (30m, 2h, 7d, 2w), today or yesterday (midnight on this computer's clock), a date (YYYY-MM-DD, UTC), " +
   "YYYY-MM-DD HH:MM:SS (UTC) or an ISO-8601 timestamp (2026-11-27T09:30:00Z, 2026-11-27T10:30:00+01:00)";
-const pad = (n, w = 2) => String(n).padStart(w, "0");
+const YEAR_0 = new Date(0).setUTCFullYear(0, 0, 1);
+const YEAR_10000 = new Date(0).setUTCFullYear(10000, 0, 1);
 /** A moment as the client's ISO-8601 UTC form, to the second. */
 const utc = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 
@@ -238,8 +239,13 @@ function when(ctx, name, end = name == "until") {
   if (v === undefined) return undefined;
   const t = v.trim().toLowerCase();
   const bad = () => new UsageError(`--${name}: expected ${TIMES_ACCEPTED}; got '${v}'`, ctx.name);
+  // The client takes years 0000 to 9999 (and a Date outside JavaScript's range has no text).
+  const inRange = (ms) => {
+    if (!(ms >= YEAR_0 && ms < YEAR_10000)) throw bad();
+    return utc(ms);
+  };
   let m = /^(\d+)(m|h|d|w)$/.exec(t);
-  if (m) return utc(Date.now() - Number(m[1]) * { m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[m[2]]);
+  if (m) return inRange(Date.now() - Number(m[1]) * { m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[m[2]]);
   if (t == "today" || t == "yesterday") {
     const now = new Date();
     const day = now.getDate() - (t == "yesterday" ? 1 : 0);
@@ -249,9 +255,11 @@ function when(ctx, name, end = name == "until") {
   m = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(t);
   if (!m) throw bad();
   const [, y, mo, d, h = "0", mi = "0", sec = "0", zone] = m;
-  const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec);
-  const back = new Date(ms);
-  // Date.UTC rolls 2026-02-30 over to March; a real date reads back the same.
+  // setUTCFullYear, not Date.UTC, which reads years 0 to 99 as 1900 to 1999.
+  const back = new Date(0);
+  back.setUTCFullYear(+y, +mo - 1, +d);
+  const ms = back.getTime() + ((+h * 60 + +mi) * 60 + +sec) * 1000;
+  // 2026-02-30 rolls over to March; a real date reads back the same.
   if (back.getUTCFullYear() != +y || back.getUTCMonth() != +mo - 1 || back.getUTCDate() != +d || +h > 23 || +mi > 59 || +sec > 59) throw bad();
   if (m[4] === undefined) return `${y}-${mo}-${d}`;
   let offset = 0;
@@ -260,7 +268,7 @@ function when(ctx, name, end = name == "until") {
     if (+oh > 23 || +om > 59) throw bad();
     offset = (sign == "-" ? -1 : 1) * (+oh * 60 + +om) * 6e4;
   }
-  return utc(ms - offset);
+  return inRange(ms - offset);
 }
 
 function readStdin() {
