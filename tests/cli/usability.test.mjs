@@ -138,6 +138,7 @@ describe("relative times on the command line", () => {
     [["sms", "list", "--since", "yesterdy"], "yesterdy"],
     [["calls", "list", "--until", "2 hours"], "2 hours"],
     [["watch", "sms", "--since", "soon"], "soon"],
+    [["calls", "list", "--since", "999999999d"], "999999999d"], // before the year 0000
   ])
     test(`a bad value (${bad}): what is accepted, and no "Date"`, async () => {
       const r = await usage(args, new RegExp(`^toky: --(since|until): expected .*2h.*today.*yesterday.*YYYY-MM-DD.*ISO-8601.*got '${bad}'`));
