@@ -174,7 +174,7 @@ function distance(a, b) {
  * or one whose `aliases` name the word (`--message` for --text); undefined when none is close. */
 function nearest(word, candidates, aliases = {}) {
   const w = String(word).toLowerCase();
-  if (aliases[w]) return aliases[w];
+  if (Object.hasOwn(aliases, w)) return aliases[w];
   let best, bestD = Infinity;
   for (const c of candidates) {
     const d = distance(w, c.toLowerCase());
@@ -930,7 +930,8 @@ async function main(argv, signal) {
   }
   // `toky help contacts export` is `toky contacts export --help`.
   if (words[0] == "help") return main([...argv.filter((a) => a != "help"), "--help"], signal);
-  const group = COMMANDS[words[0]];
+  // Own names only: "constructor" or "toString" is an unknown command, not Object's.
+  const group = Object.hasOwn(COMMANDS, words[0]) ? COMMANDS[words[0]] : undefined;
   if (!group) throw new UsageError(`unknown command '${words[0]}'` + didYouMean(words[0], Object.keys(COMMANDS), (c) => `'toky ${c}'`));
   let name = words[0], command = group;
   if (group.sub) {
@@ -938,7 +939,7 @@ async function main(argv, signal) {
       if (wantsHelp) return void process.stdout.write(groupHelp(words[0]));
       throw new UsageError(`'toky ${words[0]}' needs a sub-command: ${Object.keys(group.sub).join(", ")}`, words[0]);
     }
-    command = group.sub[words[1]];
+    command = Object.hasOwn(group.sub, words[1]) ? group.sub[words[1]] : undefined;
     if (!command)
       throw new UsageError(
         `unknown command 'toky ${words[0]} ${words[1]}' (expected ${Object.keys(group.sub).join(", ")})` +

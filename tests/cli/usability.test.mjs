@@ -70,6 +70,12 @@ describe("did you mean", () => {
     const o = await usage(["agents", "list", "--frobnicate"], /Unknown option '--frobnicate'/);
     assert.doesNotMatch(o.stderr, /did you mean/);
   });
+  test("names every JavaScript object has are unknown commands and options, with no guess", async () => {
+    for (const args of [["toString"], ["sms", "constructor"], ["agents", "list", "--constructor"], ["sms", "send", "--__proto__"]]) {
+      const r = await usage(args, /^toky: (unknown command|Unknown option) /);
+      assert.doesNotMatch(r.stderr, /did you mean|function/);
+    }
+  });
   test("a mistyped option", () => usage(["contacts", "list", "--limt", "3"], /Unknown option '--limt'; did you mean --limit\?/));
   test("a global option", () => usage(["agents", "list", "--jsn"], /did you mean --json\?/));
   test("another tool's name for an option", () =>
