@@ -926,7 +926,14 @@ async function main(argv, signal) {
     if (rest.includes("--version")) return void process.stdout.write(version() + "\n");
     if (wantsHelp) return void process.stdout.write(topHelp());
     process.stderr.write(topHelp());
-    throw new UsageError(rest.length ? `unknown option '${rest[0]}'` : "missing command");
+    const globals = Object.keys(GLOBAL).filter((k) => GLOBAL[k].help);
+    const known = (a) => (a.startsWith("--") ? Object.hasOwn(GLOBAL, a.slice(2).split("=")[0]) : Object.values(GLOBAL).some((o) => o.short && "-" + o.short == a));
+    const unknown = rest.find((a) => a.startsWith("-") && a != "-" && !known(a));
+    if (unknown) {
+      const hint = unknown.startsWith("--") ? didYouMean(unknown.slice(2).split("=")[0], globals, (c) => "--" + c) : "";
+      throw new UsageError(`unknown option '${unknown}'` + hint);
+    }
+    throw new UsageError("missing command");
   }
   // `toky help contacts export` is `toky contacts export --help`.
   if (words[0] == "help") return main([...argv.filter((a) => a != "help"), "--help"], signal);

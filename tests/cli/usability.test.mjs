@@ -77,7 +77,13 @@ describe("did you mean", () => {
     }
   });
   test("a mistyped option", () => usage(["contacts", "list", "--limt", "3"], /Unknown option '--limt'; did you mean --limit\?/));
-  test("a global option", () => usage(["agents", "list", "--jsn"], /did you mean --json\?/));
+  test("a global option, also without a command", async () => {
+    await usage(["agents", "list", "--jsn"], /did you mean --json\?/);
+    const r = await toky(["--verbos"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^toky: unknown option '--verbos'; did you mean --verbose\?/m);
+    assert.match((await toky(["--json"])).stderr, /^toky: missing command/m, "a known option is not called unknown");
+  });
   test("another tool's name for an option", () =>
     usage(["sms", "send", "--from", "+13055550100", "--to", "+15557654321", "--message", "hi"], /Unknown option '--message'; did you mean --text\?/));
   test("a mistyped --event", async () => {
