@@ -68,6 +68,7 @@ writeFileSync(pkg("index.d.ts"), dts);
 writeFileSync(pkg("index.d.cts"), dts);
 writeFileSync(pkg("inline.d.ts"), dts);
 copyFileSync(p("README.md"), pkg("README.md"));
+copyFileSync(p("LICENSE"), pkg("LICENSE"));
 
 // Size report: each entry alone and with everything it loads (what a user actually ships).
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
