@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# suite: documentation: the API reference (TypeDoc, every export documented), the packed README's links and its runnable examples
+# suite: documentation and readable errors: the API reference (TypeDoc, every export documented), the packed README's links and runnable examples, an uncaught TokyError in a child node
 # 1. TypeDoc over the shipped declarations (pkg/index.d.ts, pkg/cli.d.ts) into build/docs, with
 #    --validation.notDocumented and warnings as errors: an undocumented export, member or field
 #    fails here; its JSON model (build/docs/api.json) is what tests/docs/reference.test.mjs reads.
 # 2. The tarball as npm would publish it (npm pack pkg/), unpacked: tests/docs/readme.test.mjs
 #    checks every relative link and anchor of its README resolves inside it, and runs the README
-#    examples marked to run against toky-mock (TOKY_MOCK_URL, started here if not given).
+#    examples marked to run against toky-mock (TOKY_MOCK_URL, started here if not given);
+#    tests/docs/errors.test.mjs has a child `node` (no flags) die of an uncaught TokyError from
+#    the package and checks what it prints is short, readable lines.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
