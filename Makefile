@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 120
 # and, if set, executions per target (a target stops at whichever comes first).
 FUZZ_RUNS ?=
 
-.PHONY: setup build test demo bench mock fuzz clean
+.PHONY: setup build test demo bench mock fuzz docs clean
 
 setup:
 	@bash scripts/setup.sh
@@ -25,6 +25,11 @@ demo: build
 bench: build
 	@cargo build --release -q -p toky-mock
 	@node bench/run.mjs
+
+# The API reference (TypeDoc over the shipped .d.ts) into build/docs; fails on an undocumented export.
+docs: build
+	@node_modules/.bin/typedoc --tsconfig tsconfig.typedoc.json
+	@echo "API reference: build/docs/index.html"
 
 # libFuzzer targets of the core (fuzz/, cargo-fuzz; installs cargo-fuzz if missing).
 fuzz:

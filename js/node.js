@@ -5,7 +5,7 @@ import * as glue from "./glue.js";
 import { setWasm } from "./skin.js";
 
 // `node:fs` through process.getBuiltinModule (Node >= 20.16, Deno) rather than an ES import, which
-// cost ~3 ms more of a cold start on Node 20 (README, Benchmark); older Node imports it.
+// cost ~3 ms more of a cold start on Node 20 (docs/benchmark.md); older Node imports it.
 const { readFileSync } = globalThis.process?.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));
 
 initSync({ module: readFileSync(new URL("./toky_wasm_bg.wasm", import.meta.url)) });

@@ -12,19 +12,22 @@ const p = (f) => new URL(f, root);
 const pkg = (f) => new URL("pkg/" + f, root);
 mkdirSync(p("pkg"), { recursive: true });
 
-// The shipped glue and skin are minified (names of exports kept): every user pays for these
-// bytes, and bundlers cannot shrink code they load as an asset. Readable sources: js/ and
-// wasm-bindgen's output in build/glue.
-const min = (code, format) => transformSync(code, { minify: true, format, target: "es2022" }).code;
+// The shipped glue and skin are not minified: an uncaught TokyError in a plain `node` run prints
+// the source line it was thrown from and the frames of the stack, and a minified file makes that
+// one line of thousands of characters, with `S` for TokyError and `j` for every function (source
+// maps do not change what a default `node` prints). esbuild only reprints them: names, lines and
+// indentation kept, comments dropped (the commented sources are js/ and build/glue). The cost,
+// gzip -9 per entry with the glue and skin it loads, is in docs/size.md.
+const readable = (code, format) => transformSync(code, { format, target: "es2022" }).code;
 
 const wasm = readFileSync(p("build/glue/toky_wasm_bg.wasm"));
 writeFileSync(pkg("toky_wasm_bg.wasm"), wasm);
 
-writeFileSync(pkg("glue.js"), min(readFileSync(p("build/glue/web/toky_wasm.js"), "utf8"), "esm"));
+writeFileSync(pkg("glue.js"), readable(readFileSync(p("build/glue/web/toky_wasm.js"), "utf8"), "esm"));
 // The nodejs glue finds the .wasm by its file name beside it: the same shared file.
 const nodeGlue = readFileSync(p("build/glue/node/toky_wasm.js"), "utf8");
 if (!nodeGlue.includes("toky_wasm_bg.wasm")) throw new Error("nodejs glue no longer names toky_wasm_bg.wasm");
-writeFileSync(pkg("glue.cjs"), min(nodeGlue, "cjs"));
+writeFileSync(pkg("glue.cjs"), readable(nodeGlue, "cjs"));
 // Instantiating the nodejs glue links every import: a glue that does not fit the .wasm fails here.
 createRequire(import.meta.url)(fileURLToPath(pkg("glue.cjs")));
 
@@ -35,10 +38,10 @@ for (const f of ["cli.mjs", "cli.d.ts"]) copyFileSync(p("js/" + f), pkg(f));
 // The skin has no imports, so CommonJS is the same code with its exports collected.
 const skin = readFileSync(p("js/skin.js"), "utf8");
 const names = [...skin.matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]);
-writeFileSync(pkg("skin.js"), min(skin, "esm"));
+writeFileSync(pkg("skin.js"), readable(skin, "esm"));
 writeFileSync(
   pkg("skin.cjs"),
-  min('"use strict";\n' + skin.replace(/^export (class|function) /gm, "$1 ") + `\nmodule.exports = { ${names.join(", ")} };\n`, "cjs"),
+  readable('"use strict";\n' + skin.replace(/^export (class|function) /gm, "$1 ") + `\nmodule.exports = { ${names.join(", ")} };\n`, "cjs"),
 );
 
 // toky-wasm/inline: the wasm embedded, compiled synchronously on import. For service workers
@@ -68,6 +71,7 @@ writeFileSync(pkg("index.d.ts"), dts);
 writeFileSync(pkg("index.d.cts"), dts);
 writeFileSync(pkg("inline.d.ts"), dts);
 copyFileSync(p("README.md"), pkg("README.md"));
+copyFileSync(p("LICENSE"), pkg("LICENSE"));
 
 // Size report: each entry alone and with everything it loads (what a user actually ships).
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;

@@ -11,35 +11,52 @@ use crate::records::Kind;
 use crate::request::{Config, Decode, Plan};
 
 crate::record! {
-    /// `{phone, contact_name, first_name, last_name, email, company, city, country_code,
-    /// created_by, created_at}`.
+    /// A contact of the address book, as `contacts.list`, `get`, `create` and `update` return it;
+    /// fields the client does not declare pass through as sent.
     pub struct Contact {
+        /// The contact's number: its id in `contacts.get`/`contacts.update`.
         phone: Pass => ": Phone",
+        /// The display name Toky composes (usually first and last name).
         contact_name: Pass => ": string | null",
+        /// First name.
         first_name: Pass => ": string | null",
+        /// Last name.
         last_name: Pass => ": string | null",
+        /// Email address.
         email: Pass => ": string | null",
+        /// Company.
         company: Pass => ": string | null",
+        /// City.
         city: Pass => ": string | null",
+        /// Country, ISO 3166 alpha-2 (e.g. "US").
         country_code: Pass => ": string | null",
+        /// Email of the agent who created the contact.
         created_by: Pass => ": string | null",
+        /// When the contact was created.
         created_at: Time,
     }
 }
 
 crate::typed! {
-    /// What `contacts.create` takes; checked, it is also the request body.
+    /// What `contacts.create` takes. Checked before any request (a bad value is a `validation`
+    /// error naming the field); it is also the request body.
     #[derive(Debug, Default, serde::Serialize)]
     pub struct ContactInput {
+        /// Required: the contact's number, E.164.
         phone: Option<String> => ": Phone",
+        /// First name.
         #[serde(skip_serializing_if = "Option::is_none")]
         first_name: Option<String> => "?: string",
+        /// Last name.
         #[serde(skip_serializing_if = "Option::is_none")]
         last_name: Option<String> => "?: string",
+        /// Email address.
         #[serde(skip_serializing_if = "Option::is_none")]
         email: Option<String> => "?: string",
+        /// Company.
         #[serde(skip_serializing_if = "Option::is_none")]
         company: Option<String> => "?: string",
+        /// City.
         #[serde(skip_serializing_if = "Option::is_none")]
         city: Option<String> => "?: string",
         /// ISO 3166 alpha-2, e.g. "US".
@@ -52,17 +69,22 @@ crate::typed! {
 }
 
 crate::typed! {
-    /// What `contacts.update` takes: the fields to change; `null` clears a field.
+    /// What `contacts.update` takes: only the fields to change; `null` clears a field.
     #[derive(Debug, Default, serde::Serialize)]
     pub struct ContactPatch {
+        /// First name; null clears it.
         #[serde(skip_serializing_if = "Option::is_none")]
         first_name: Option<Option<String>> => "?: string | null",
+        /// Last name; null clears it.
         #[serde(skip_serializing_if = "Option::is_none")]
         last_name: Option<Option<String>> => "?: string | null",
+        /// Email address; null clears it.
         #[serde(skip_serializing_if = "Option::is_none")]
         email: Option<Option<String>> => "?: string | null",
+        /// Company; null clears it.
         #[serde(skip_serializing_if = "Option::is_none")]
         company: Option<Option<String>> => "?: string | null",
+        /// City; null clears it.
         #[serde(skip_serializing_if = "Option::is_none")]
         city: Option<Option<String>> => "?: string | null",
     }

@@ -65,13 +65,17 @@ macro_rules! record {
                 "/**", $($doc, "\n *",)* "/\n",
                 "export interface ", stringify!($name), " {\n",
                 $(
-                    $("  /**", $fdoc, " */\n",)*
+                    $crate::record!(@doc $($fdoc)*),
                     "  ", stringify!($field), $crate::record!(@ts $kind $($ts)?), ";\n",
                 )*
                 "  [field: string]: unknown;\n}\n"
             );
         }
     };
+    // A field's doc comment as one JSDoc block (TypeDoc reads only the last block before a
+    // member, so a comment of several lines must not become several blocks).
+    (@doc) => { "" };
+    (@doc $($d:literal)+) => { concat!("  /**", $($d, "\n   *",)* "/\n") };
     (@ts $kind:ident $ts:literal) => { $ts };
     (@ts Bool) => { ": boolean | null" };
     (@ts Num) => { ": number | null" };
@@ -112,7 +116,7 @@ macro_rules! typed {
                 "/**", $($doc, "\n *",)* "/\n",
                 "export interface ", stringify!($name), " {\n",
                 $(
-                    $("  /**", $fdoc, " */\n",)*
+                    $crate::record!(@doc $($fdoc)*),
                     "  ", $crate::typed!(@js $field $($js)?), $ts, ";\n",
                 )*
                 "}\n"

@@ -42,14 +42,16 @@ impl serde::Serialize for Encoding {
 }
 
 crate::typed! {
-    /// How an SMS text is billed (`smsSegments`).
+    /// How an SMS text is billed, as `smsSegments` computes it.
     #[derive(Clone, Copy, PartialEq, serde::Serialize)]
     #[cfg_attr(test, derive(Debug))]
     #[serde(rename_all = "camelCase")]
     pub struct SmsSegments {
+        /// GSM-7 when every character is in the GSM 03.38 alphabet, else UCS-2.
         encoding: Encoding => ": \"GSM-7\" | \"UCS-2\"",
         /// Billed units: GSM-7 septets (extension characters count 2) or UTF-16 code units.
         characters: u32 => ": number",
+        /// Billed SMS parts (0 for an empty text).
         segments: u32 => ": number",
         /// Units per segment: 160/70 for a single message, 153/67 once split.
         per_segment as perSegment: u32 => ": number",

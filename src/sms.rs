@@ -11,26 +11,40 @@ use crate::records::Kind;
 use crate::request::{Config, Decode, Plan};
 
 crate::record! {
-    /// `{id, from, to, text, direction, agent, created_at}`.
+    /// A text message of the SMS history, as `sms.list` and `sms.watch` return it; fields the
+    /// client does not declare pass through as sent.
     pub struct Sms {
+        /// The message id (a string, also when Toky sends a number).
         id: Id,
+        /// The sending number.
         from: Pass => ": Phone",
+        /// The receiving number.
         to: Pass => ": Phone",
+        /// The message text.
         text: Pass => ": string",
+        /// "inbound" (received) or "outbound" (sent).
         direction: Pass => ": \"inbound\" | \"outbound\"",
+        /// Email of the agent who sent it; null for inbound texts.
         agent: Pass => ": string | null",
+        /// When the text was sent or received.
         created_at: Time,
     }
 }
 
 crate::record! {
-    /// `{success, id, segments}` as `/sms/send` answers; when the answer was lost and the text
-    /// was found in the SMS history, also `reconciled: true` and that history `message`.
+    /// What `sms.send` resolves with: `{success, id, segments}` as Toky answers; when the answer
+    /// was lost and the text was found in the SMS history, also `reconciled: true` and that
+    /// history `message`.
     pub struct SmsSent {
+        /// true: Toky accepted the text.
         success: Bool => ": boolean",
+        /// The message id (a string, also when Toky sends a number).
         id: Id,
+        /// Billed SMS segments (see `smsSegments`).
         segments: Num => ": number",
+        /// Present when the answer to the send was lost and the text was found in the SMS history.
         reconciled: Pass => "?: true",
+        /// With `reconciled`: the history record that proved the send.
         message: Pass => "?: Sms",
     }
 }
@@ -40,12 +54,15 @@ crate::record! {
 pub const MAX_TEXT: usize = 1600;
 
 crate::typed! {
-    /// What `sms.send` takes; checked, it is also the request body.
+    /// What `sms.send` takes. Checked before any request (a bad value is a `validation` error
+    /// naming the field); it is also the request body.
     #[derive(Debug, Serialize)]
     pub struct SmsInput {
         /// One of the account's SMS-enabled Toky numbers.
         from: Phone => ": Phone",
+        /// The recipient's number.
         to: Phone => ": Phone",
+        /// The text, at most 1,600 characters (long texts are split into segments and billed per segment).
         text: String => ": string",
         /// Email of the sending agent.
         #[serde(rename = "email", skip_serializing_if = "Option::is_none")]

@@ -9,15 +9,24 @@ use crate::records::Kind;
 use crate::request::{Config, Decode, Plan};
 
 crate::record! {
-    /// `{id, callid, from, to, agent, duration, created_at, transcription?, url?}`.
+    /// A voicemail, as `voicemails.list`, `get` and `watch` return it; fields the client does
+    /// not declare pass through as sent.
     pub struct Voicemail {
+        /// The voicemail id (`voicemails.get` takes it).
         id: Id,
+        /// The id of the call that left it (`calls.recording` takes it).
         callid: Id,
+        /// The caller's number.
         from: Pass => ": Phone | null",
+        /// The number called.
         to: Pass => ": Phone | null",
+        /// Email of the agent it was left for, if any.
         agent: Pass => ": string | null",
+        /// Length in seconds.
         duration: Num,
+        /// When it was left.
         created_at: Time,
+        /// Toky's transcription, when there is one.
         transcription: Pass => "?: string | null",
         /// The recording's URL (present on `voicemails.get`).
         url: Pass => "?: string",

@@ -10,19 +10,25 @@ use crate::records::Kind;
 use crate::request::{Config, Decode, Plan};
 
 crate::record! {
-    /// `{id, event, hook_url, created_at}`.
+    /// A registered webhook, as `webhooks.list`, `create` and `subscribe` return it.
     pub struct Webhook {
+        /// The hook's id (`webhooks.delete` takes it).
         id: Id,
+        /// The event it receives.
         event: Pass => ": WebhookEventName",
+        /// The URL Toky POSTs the events to.
         hook_url: Pass => ": string",
+        /// When the hook was registered.
         created_at: Time,
     }
 }
 
 crate::typed! {
-    /// What `webhooks.create` takes; checked, it is also the request body.
+    /// What `webhooks.create` and `webhooks.subscribe` take. Checked before any request (a bad
+    /// value is a `validation` error naming the field).
     #[derive(Debug, Serialize)]
     pub struct WebhookInput {
+        /// The event to receive.
         event: String => ": WebhookEventName",
         /// Absolute http(s) URL Toky will POST events to.
         #[serde(rename = "hook_url")]
