@@ -28,6 +28,10 @@ pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
 /// [DECIDED] Exponential backoff: 500 ms doubling, capped at 8 s, minus up to 25 % jitter.
 pub const BACKOFF_BASE_MS: f64 = 500.0;
 pub const BACKOFF_CAP_MS: f64 = 8_000.0;
+/// [DECIDED] A key this long or longer is masked wherever it appears in a message; a shorter
+/// one only where it stands as a whole token (`request::redact`): masking every "e" of a
+/// message would garble it, and a short fragment inside a word says nothing about the key.
+pub const REDACT_ANYWHERE_LEN: usize = 8;
 /// [DECIDED] Header read as the request id of a response, when the server sends one.
 pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "request-id"];
 

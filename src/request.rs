@@ -129,15 +129,11 @@ impl Config {
         &self.api_key
     }
 
-    /// `text` with every occurrence of the key masked: for any text that comes from outside the
-    /// core (a response's error message or body, a JS exception), which a server or a custom
-    /// fetch might make echo the key.
+    /// `text` with the key masked (`redact`): for any text that comes from outside the core (a
+    /// response's error message or body, a JS exception), which a server or a custom fetch
+    /// might make echo the key.
     pub fn redact(&self, text: &str) -> String {
-        if text.contains(self.api_key.as_str()) {
-            text.replace(self.api_key.as_str(), "[redacted]")
-        } else {
-            text.to_string()
-        }
+        redact(text, &self.api_key)
     }
 
     /// Whether a resolved URL is under this client's base: the same scheme and host (and so
@@ -194,6 +190,36 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'
 const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'*');
 
 /// Header names may be any RFC 9110 token.
+/// `text` with `key` masked as `[redacted]`. A key of `decided::REDACT_ANYWHERE_LEN` characters
+/// or more is masked wherever it appears; a shorter one only where it stands as a whole token
+/// (no ASCII letter, digit, `_` or `-` right before or after it), so that a short key cannot
+/// garble a message by masking pieces of its words ("e" in "number"), while the key as a token
+/// never shows. js/cli.mjs applies the same rule to what the CLI prints.
+pub fn redact(text: &str, key: &str) -> String {
+    if key.is_empty() || !text.contains(key) {
+        return text.to_string();
+    }
+    let anywhere = key.chars().count() >= decided::REDACT_ANYWHERE_LEN;
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = text.get(from..).and_then(|t| t.find(key)) {
+        let i = from + found;
+        let end = i + key.len();
+        if anywhere || !word(text[..i].chars().next_back()) && !word(text[end..].chars().next()) {
+            out.push_str(&text[copied..i]);
+            out.push_str("[redacted]");
+            copied = end;
+            from = end;
+        } else {
+            // Not a token here: look again one character on (matches may overlap).
+            from = i + text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
@@ -561,10 +587,31 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn redact() {
+    fn config_redacts_its_key() {
         let c = cfg("http://h/v1");
         assert_eq!(c.redact("key sk-secret and sk-secret."), "key [redacted] and [redacted].");
         assert_eq!(c.redact("nothing"), "nothing");
+    }
+
+    #[test]
+    fn redact_short_keys_only_as_tokens() {
+        let msg = "The number +15550001111 is not an SMS-enabled number";
+        // A one-letter key leaves words whole; as a token it is masked.
+        assert_eq!(redact(msg, "e"), msg);
+        assert_eq!(redact("key e rejected; (e), \"e\", e.", "e"), "key [redacted] rejected; ([redacted]), \"[redacted]\", [redacted].");
+        assert_eq!(redact("abc abcd xabc abc_ -abc abc", "abc"), "[redacted] abcd xabc abc_ -abc [redacted]");
+        // Overlapping candidates: the second "aa" stands alone.
+        assert_eq!(redact("aaa aa", "aa"), "aaa [redacted]");
+        let six = "k3y_6x";
+        assert_eq!(redact(&format!("Invalid API key: {six}. key={six}&x"), six), "Invalid API key: [redacted]. key=[redacted]&x");
+        assert_eq!(redact(&format!("a{six}b"), six), format!("a{six}b"));
+        // 8 characters or more: masked wherever it appears, inside words too.
+        let long = "tk_live_9fQ2SECRETx7LpA0bC1dE2fG3hI4jK5l";
+        assert_eq!(long.len(), 40);
+        assert_eq!(redact(&format!("x{long}y {long}"), long), "x[redacted]y [redacted]");
+        assert_eq!(redact("ab12cd34ef", "12cd34ef"), "ab[redacted]");
+        assert_eq!(redact("é e é", "e"), "é [redacted] é");
+        assert_eq!(redact("anything", ""), "anything");
     }
 
     #[test]
