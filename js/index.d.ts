@@ -361,10 +361,16 @@ export declare class Toky {
   readonly webhooks: Listing<Webhook, {}> & {
     create(input: WebhookInput, options?: CallOptions): TokyPromise<Webhook>;
     delete(id: string, options?: CallOptions): TokyPromise<Deleted>;
-    /** Like create, but returns the existing hook with the same event and URL if there is one. */
-    subscribe(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
-    /** Deletes a hook: true if it was deleted now, false if it was already gone. */
-    unsubscribe(hook: string | { id: string }, options?: CallOptions): Promise<boolean>;
+    /**
+     * Like create, but returns the existing hook with the same event and URL if there is one.
+     * `.withResponse()` shows the response the hook came from: the list page or the create.
+     */
+    subscribe(input: WebhookInput, options?: CallOptions): TokyPromise<Webhook>;
+    /**
+     * Deletes a hook: true if it was deleted now, false if it was already gone (then
+     * `.withResponse()` shows the 404's status and request id, and no headers).
+     */
+    unsubscribe(hook: string | { id: string }, options?: CallOptions): TokyPromise<boolean>;
   };
   /** The raw "Make an API call": any method and path under baseUrl, with the key added. */
   request(input: RawRequest, options?: CallOptions): TokyPromise<RawResponse>;
