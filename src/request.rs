@@ -377,6 +377,23 @@ pub struct Response<'a> {
     pub headers: Option<Vec<(String, String)>>,
 }
 
+/// What the runtime said about a rejected `fetch`: the `code` and `message` of the error and of
+/// each `cause` under it (the wasm layer reads them; browsers say only "Failed to fetch").
+#[derive(Debug, Default)]
+pub struct FetchFailure {
+    pub codes: Vec<String>,
+    pub messages: Vec<String>,
+}
+
+impl FetchFailure {
+    /// Whether the request provably never left: refused, unresolvable, or a failed TLS handshake
+    /// (`decided::NEVER_LEFT_*`). When the runtime cannot tell, false: it may have gone out.
+    pub fn never_left(&self) -> bool {
+        self.codes.iter().any(|c| decided::NEVER_LEFT_CODES.contains(&c.as_str()) || decided::NEVER_LEFT_CODE_PREFIXES.iter().any(|p| c.starts_with(p)))
+            || self.messages.iter().any(|m| decided::NEVER_LEFT_MESSAGES.iter().any(|n| m.contains(n)))
+    }
+}
+
 /// Turns a response into the value the caller gets, or the error they see. Every text taken
 /// from the response is redacted of the key.
 pub fn interpret(cfg: &Config, plan: &Plan, res: &Response) -> Result<Output, Error> {
@@ -591,6 +608,23 @@ pub(crate) mod tests {
         let c = cfg("http://h/v1");
         assert_eq!(c.redact("key sk-secret and sk-secret."), "key [redacted] and [redacted].");
         assert_eq!(c.redact("nothing"), "nothing");
+    }
+
+    #[test]
+    fn fetch_failures_that_never_left() {
+        let f = |codes: &[&str], messages: &[&str]| FetchFailure { codes: codes.iter().map(|s| s.to_string()).collect(), messages: messages.iter().map(|s| s.to_string()).collect() }.never_left();
+        // Node (undici): the code is on the cause.
+        assert!(f(&["ECONNREFUSED"], &["fetch failed", "connect ECONNREFUSED 127.0.0.1:1"]));
+        assert!(f(&["ENOTFOUND"], &[]) && f(&["EAI_AGAIN"], &[]));
+        assert!(f(&["DEPTH_ZERO_SELF_SIGNED_CERT"], &[]) && f(&["ERR_TLS_CERT_ALTNAME_INVALID"], &[]) && f(&["CERT_HAS_EXPIRED"], &[]));
+        // Deno: no code, its message.
+        assert!(f(&[], &["fetch failed", "error sending request for url (http://127.0.0.1:9/v1/sms/send): client error (Connect): tcp connect error: Connection refused (os error 111)"]));
+        // Cut after it may have gone out, or a runtime that cannot tell: not proven.
+        assert!(!f(&["ECONNRESET"], &["other side closed"]));
+        assert!(!f(&["UND_ERR_SOCKET"], &[]));
+        assert!(!f(&[], &["Failed to fetch"]));
+        assert!(!f(&[], &["error sending request: client error (SendRequest): connection closed before message completed"]));
+        assert!(!FetchFailure::default().never_left());
     }
 
     #[test]

@@ -467,11 +467,39 @@ fn js_message(e: &JsValue, cfg: &Config) -> String {
     }
 }
 
+/// The `code`s and `message`s of a rejected fetch's error, its `cause` chain and the `errors`
+/// of an `AggregateError` on it (Node's connection attempts to each address): plain data for
+/// the core to judge (`FetchFailure::never_left`).
+fn fetch_failure(e: &JsValue) -> request::FetchFailure {
+    let text = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().and_then(|m| m.as_string());
+    let mut f = request::FetchFailure::default();
+    let read = |v: &JsValue, f: &mut request::FetchFailure| {
+        f.codes.extend(text(v, "code"));
+        f.messages.extend(text(v, "message"));
+    };
+    let mut at = e.clone();
+    // A few levels: a cause chain is short, and a cyclic one must not loop.
+    for _ in 0..8 {
+        if !at.is_object() {
+            break;
+        }
+        read(&at, &mut f);
+        if let Some(all) = Reflect::get(&at, &"errors".into()).ok().filter(|a| js_sys::Array::is_array(a)) {
+            for inner in js_sys::Array::from(&all).iter().take(8).filter(|v| v.is_object()) {
+                read(&inner, &mut f);
+            }
+        }
+        at = Reflect::get(&at, &"cause".into()).unwrap_or(JsValue::UNDEFINED);
+    }
+    f
+}
+
 /// What one attempt produced.
 enum Attempt {
     Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>>, js_headers: JsValue },
     /// The request failed (or its body could not be read); what arrived before is kept.
-    /// `sent`: whether fetch was called (the request may have gone out).
+    /// `sent`: whether the request may have gone out (fetch was called, and its failure does
+    /// not prove the request never left).
     Failed { message: String, status: Option<u16>, request_id: Option<String>, sent: bool },
     Stopped,
 }
@@ -520,7 +548,7 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     let res = match guard.wait(&p).await {
         Ok(r) => r,
         Err(None) => return Attempt::Stopped,
-        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: true },
+        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: !fetch_failure(&e).never_left() },
     };
     // A Response, or one from another implementation (a polyfill, a test double): wasm-bindgen
     // calls its members by name, so anything with `status`, `headers.get` and `arrayBuffer` works.
