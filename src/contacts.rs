@@ -16,14 +16,14 @@ crate::record! {
     pub struct Contact {
         phone: Pass => ": Phone",
         contact_name: Pass => ": string | null",
-        first_name: Pass => ": string | null",
-        last_name: Pass => ": string | null",
+        first_name: Pass => "?: string | null",
+        last_name: Pass => "?: string | null",
         email: Pass => ": string | null",
-        company: Pass => ": string | null",
+        company: Pass => "?: string | null",
         city: Pass => ": string | null",
         country_code: Pass => ": string | null",
-        created_by: Pass => ": string | null",
-        created_at: Time,
+        created_by: Pass => "?: string | null",
+        created_at: Time => "?: Timestamp | null",
     }
 }
 

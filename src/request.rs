@@ -424,6 +424,11 @@ pub fn interpret(cfg: &Config, plan: &Plan, res: &Response) -> Result<Output, Er
             m.unwrap_or_else(|| "the server answered \"success\": false without an error message".into()),
         )),
         Err(crate::records::DecodeError::Invalid(m)) => Err(fail(ErrorKind::Decode, format!("the response body is not what {} returns: {m}", plan.op))),
+        Err(crate::records::DecodeError::Field(field, m)) => {
+            let mut e = fail(ErrorKind::Decode, format!("the response body is not what {} returns: {m}", plan.op));
+            e.field = Some(field);
+            Err(e)
+        }
     }
 }
 
@@ -806,7 +811,7 @@ pub(crate) mod tests {
         use crate::records::Kind;
         let c = cfg("http://127.0.0.1:8080/v1");
         let page = Plan::new(&c, &decided::AGENTS_LIST, None, Decode::Page(Kind::Agent));
-        let out = interpret(&c, &page, &resp(200, r#"{"count":1,"next":"http://127.0.0.1:8080/v1/agents?offset=1&limit=1","results":[{"is_admin":"false"}]}"#)).unwrap();
+        let out = interpret(&c, &page, &resp(200, r#"{"count":1,"next":"http://127.0.0.1:8080/v1/agents?offset=1&limit=1","results":[{"email":"a@example.com","fullname":"A","created_at":null,"last_update":null,"last_connection":null,"is_admin":"false","phone_number":null,"phone_country":null}]}"#)).unwrap();
         assert_eq!(out.next.as_deref(), Some("http://127.0.0.1:8080/v1/agents?offset=1&limit=1"));
         assert!(out.json.contains("\"is_admin\":false"));
 
@@ -820,6 +825,11 @@ pub(crate) mod tests {
         assert_eq!(e.kind, ErrorKind::Api);
         let e = interpret(&c, &page, &resp(200, r#"{"count":1,"results":["#)).err().unwrap();
         assert_eq!(e.kind, ErrorKind::Decode);
+        // A 2xx body without what the type promises: a decode error naming the field.
+        let send = Plan::new(&c, &decided::SMS_SEND, None, Decode::Object(Kind::SmsSent));
+        let e = interpret(&c, &send, &resp(200, r#"{"success":true,"id":"1"}"#)).err().unwrap();
+        assert_eq!((e.kind, e.field.as_deref(), e.status), (ErrorKind::Decode, Some("segments"), Some(200)));
+        assert_eq!(e.message, "the response body is not what sms.send returns: \"segments\" is missing");
         // A key the server echoes never reaches the error.
         let e = interpret(&c, &page, &resp(401, r#"{"success":false,"error_message":"Invalid API key: sk-secret"}"#)).err().unwrap();
         assert_eq!(e.message, "Invalid API key: [redacted]");

@@ -18,7 +18,7 @@ crate::record! {
         to: Pass => ": Phone",
         text: Pass => ": string",
         direction: Pass => ": \"inbound\" | \"outbound\"",
-        agent: Pass => ": string | null",
+        agent: Pass => "?: string | null",
         created_at: Time,
     }
 }

@@ -12,11 +12,11 @@ crate::record! {
     /// `{id, callid, from, to, agent, duration, created_at, transcription?, url?}`.
     pub struct Voicemail {
         id: Id,
-        callid: Id,
-        from: Pass => ": Phone | null",
-        to: Pass => ": Phone | null",
-        agent: Pass => ": string | null",
-        duration: Num,
+        callid: Id => "?: string",
+        from: Pass => "?: Phone | null",
+        to: Pass => "?: Phone | null",
+        agent: Pass => "?: string | null",
+        duration: Num => "?: number | null",
         created_at: Time,
         transcription: Pass => "?: string | null",
         /// The recording's URL (present on `voicemails.get`).
