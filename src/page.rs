@@ -25,7 +25,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::records::{js_of, next_of, no_results, not_a_record, object_of_whole, page_of_whole, top, wrong, wrong_error, DecodeError, Js, Normalise, Shape};
+use crate::records::{js_of, next_of, no_results, object_of_whole, page_of_whole, top, wrong, DecodeError, Js, Normalise, Shape, Wrong};
 use crate::request::Output;
 
 /// A map key; borrowed when it had no escapes.
@@ -140,15 +140,15 @@ struct State<'de> {
     /// (of the last `results`) that breaks its type: (row, field, what is wrong).
     shape: Shape,
     row: usize,
-    wrong: Option<(Option<usize>, &'static str, String)>,
+    wrong: Option<(Option<usize>, Wrong)>,
 }
 
 impl<'de> State<'de> {
     /// Notes what is wrong with the row being read (a page's) or the record, unless an earlier
     /// row already broke its type.
-    fn note(&mut self, at: At, w: Option<(&'static str, String)>) {
-        if let (None, Some((f, m))) = (&self.wrong, w) {
-            self.wrong = Some(((at == At::Row).then_some(self.row), f, m));
+    fn note(&mut self, at: At, w: Option<Wrong>) {
+        if let (None, Some(w)) = (&self.wrong, w) {
+            self.wrong = Some(((at == At::Row).then_some(self.row), w));
         }
     }
 
@@ -253,7 +253,7 @@ impl Pass<'_, '_> {
     /// A value that is not an object: as a page's row, a record that is not one.
     fn scalar(self, js: Js) {
         if self.at == At::Row {
-            self.st.note(At::Row, Some(("", not_a_record(js))));
+            self.st.note(At::Row, Some(Wrong::not_a_record(js)));
         }
     }
 }
@@ -350,7 +350,7 @@ impl<'de> Visitor<'de> for Pass<'_, 'de> {
                 // The JS type of each declared field, by `shape` (a repeated key: the last).
                 let mut got = vec![None; st.shape.len()];
                 while let Some(Key(k)) = map.next_key()? {
-                    let declared = st.shape.iter().position(|(name, _, _)| k == *name);
+                    let declared = st.shape.iter().position(|e| k == e.name);
                     let normalise = st.fields.iter().find(|(name, _)| k == *name).map(|f| f.1);
                     let success = self.at == At::Record && k == "success";
                     let Some(f) = normalise else {
@@ -457,8 +457,8 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise, shape: Shape) -> Result<Ou
     let (had_count, had_next) = (!st.counts.is_empty(), !st.nexts.is_empty());
     // The last "next" counts.
     let next = next_of(st.next.take())?;
-    if let Some((row, f, m)) = st.wrong.take() {
-        return Err(wrong_error(row, f, m));
+    if let Some((row, w)) = st.wrong.take() {
+        return Err(w.error(row));
     }
     let next_json = next.clone().map_or(Value::Null, Value::String);
     for edit in std::mem::take(&mut st.nexts) {
@@ -490,8 +490,8 @@ pub(crate) fn object_of(body: &[u8], fields: Normalise, shape: Shape) -> Result<
     if st.whole {
         return object_of_whole(body, fields, shape);
     }
-    if let Some((row, f, m)) = st.wrong.take() {
-        return Err(wrong_error(row, f, m));
+    if let Some((row, w)) = st.wrong.take() {
+        return Err(w.error(row));
     }
     Ok(Output { json: st.apply(), next: None })
 }

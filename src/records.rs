@@ -60,11 +60,10 @@ macro_rules! record {
             pub const FIELDS: &'static [(&'static str, fn(serde_json::Value) -> serde_json::Value)] =
                 &[$((stringify!($field), $crate::loose::$kind::NORMALISE)),*];
 
-            /// Each declared field's TypeScript type, and whether its value is kept as sent
-            /// (`Pass`, `Id`: the type is checked; the loose kinds keep spellings they do not
-            /// know as sent): what `records::check` holds a decoded record to.
+            /// What each declared field must be, from its TypeScript type (at compile time):
+            /// what `records::wrong` holds a decoded record to.
             pub const SHAPE: $crate::records::Shape =
-                &[$((stringify!($field), $crate::record!(@ts $kind $($ts)?), $crate::record!(@strict $kind))),*];
+                &[$($crate::records::Expect::of(stringify!($field), $crate::record!(@ts $kind $($ts)?), $crate::record!(@strict $kind))),*];
 
             /// This record's TypeScript interface.
             pub const TS: &'static str = concat!(
@@ -208,8 +207,83 @@ pub fn decode(decode: Decode, body: &[u8]) -> Result<Output, DecodeError> {
 // Unknown fields are not looked at. The first row (and field, in declaration order) that breaks
 // its type is the decode error, once the body has been read whole.
 
-/// A record's declared fields: name, TypeScript type, kept as sent (see `record!`).
-pub type Shape = &'static [(&'static str, &'static str, bool)];
+/// A record's declared fields, each as `Expect`.
+pub type Shape = &'static [Expect];
+
+/// What one declared field must be, read off its TypeScript type: present (no `?`), null only
+/// if the type allows it (`null`, `unknown`), and, for a field kept as sent (`Pass`, `Id`; the
+/// loose kinds keep spellings they do not know as sent), of the JS type the type names, if it
+/// names one (`string | null` a string; `unknown`, `Sms` or `true` none checked here).
+#[derive(Clone, Copy, Debug)]
+pub struct Expect {
+    pub name: &'static str,
+    pub required: bool,
+    pub nullable: bool,
+    pub js: Option<Js>,
+}
+
+/// Whether `t[from..to]` is `word`.
+const fn is(t: &[u8], from: usize, to: usize, word: &str) -> bool {
+    let w = word.as_bytes();
+    if to - from != w.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < w.len() {
+        if t[from + i] != w[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl Expect {
+    /// `ts` is the field's TypeScript type as `record!` writes it (`": string | null"`,
+    /// `"?: Phone"`); `strict`: its value is kept as sent.
+    pub const fn of(name: &'static str, ts: &'static str, strict: bool) -> Expect {
+        let t = ts.as_bytes();
+        let required = t.is_empty() || t[0] != b'?';
+        let mut i = 0;
+        while i < t.len() && (t[i] == b'?' || t[i] == b':' || t[i] == b' ') {
+            i += 1;
+        }
+        let (mut nullable, mut js, mut named) = (false, None, true);
+        // The alternatives of a union, split at " | ".
+        while i < t.len() {
+            let from = i;
+            while i < t.len() && !(t[i] == b' ' && i + 1 < t.len() && t[i + 1] == b'|') {
+                i += 1;
+            }
+            let to = i;
+            i += 3;
+            let this = if is(t, from, to, "null") {
+                nullable = true;
+                continue;
+            } else if is(t, from, to, "string") || is(t, from, to, "Phone") || is(t, from, to, "Timestamp") || is(t, from, to, "WebhookEventName") || t[from] == b'"' {
+                Js::String
+            } else if is(t, from, to, "number") {
+                Js::Number
+            } else if is(t, from, to, "boolean") {
+                Js::Boolean
+            } else {
+                // `unknown`, or a type this check does not look into.
+                nullable = nullable || is(t, from, to, "unknown");
+                named = false;
+                continue;
+            };
+            js = match js {
+                None => Some(this),
+                Some(j) if j as u8 == this as u8 => Some(j),
+                Some(_) => {
+                    named = false;
+                    None
+                }
+            };
+        }
+        Expect { name, required, nullable, js: if strict && named { js } else { None } }
+    }
+}
 
 pub(crate) fn shape(k: Kind) -> Shape {
     use crate::{agents, calls, contacts, sms, voicemails, webhooks};
@@ -227,7 +301,7 @@ pub(crate) fn shape(k: Kind) -> Shape {
 
 /// What `typeof` tells of a JSON value (arrays and objects are not looked into).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Js {
+pub enum Js {
     Null,
     Boolean,
     Number,
@@ -247,43 +321,65 @@ impl Js {
             Js::Object => "an object",
         }
     }
+}
 
-    /// The one JS type a TypeScript type stands for, if it names one (`string | null` is a
-    /// string; `unknown`, `Sms` or `true` name none that is checked here).
-    fn of_ts(ts: &str) -> Option<Js> {
-        let mut all = ts.trim_start_matches(['?', ':', ' ']).split(" | ").filter(|t| *t != "null").map(|t| match t {
-            "string" | "Phone" | "Timestamp" | "WebhookEventName" => Some(Js::String),
-            _ if t.starts_with('"') => Some(Js::String),
-            "number" => Some(Js::Number),
-            "boolean" => Some(Js::Boolean),
-            _ => None,
-        });
-        let first = all.next()??;
-        all.all(|t| t == Some(first)).then_some(first)
+/// What is wrong with a record: the field (`""`: the record itself, which is not an object),
+/// the JS type it has (None: missing) and the one its type names (None: any but null).
+/// Plain data while the body is read; the message is written once, for the error.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Wrong {
+    field: &'static str,
+    got: Option<Js>,
+    want: Option<Js>,
+}
+
+impl Wrong {
+    /// A page's row that is not an object.
+    pub(crate) fn not_a_record(got: Js) -> Wrong {
+        Wrong { field: "", got: Some(got), want: Some(Js::Object) }
+    }
+
+    /// The decode error, at row `row` of a page (None: the body is the record).
+    pub(crate) fn error(self, row: Option<usize>) -> DecodeError {
+        let mut m = row.map_or_else(String::new, |i| format!("results[{i}]: "));
+        if self.field.is_empty() {
+            m.push_str("a record is ");
+        } else {
+            m.push('"');
+            m.push_str(self.field);
+            m.push_str("\" is ");
+        }
+        match (self.got, self.want) {
+            (None, _) => m.push_str("missing"),
+            (Some(got), Some(want)) if got != Js::Null && !self.field.is_empty() => {
+                m.push_str(got.name());
+                m.push_str(" where ");
+                m.push_str(want.name());
+                m.push_str(" was expected");
+            }
+            (Some(got), _) => m.push_str(got.name()),
+        }
+        if self.field.is_empty() {
+            DecodeError::Invalid(m)
+        } else {
+            DecodeError::Field(self.field.to_string(), m)
+        }
     }
 }
 
 /// What is wrong with one record (`got`: the JS type of each declared field, in `shape`'s
 /// order; None when absent): the first field, in declaration order, that breaks its type.
-pub(crate) fn wrong(shape: Shape, got: &[Option<Js>]) -> Option<(&'static str, String)> {
-    for (&(name, ts, strict), got) in shape.iter().zip(got) {
-        if ts.starts_with('?') {
-            continue;
-        }
-        let Some(js) = *got else { return Some((name, format!("\"{name}\" is missing"))) };
-        if js == Js::Null {
-            if !ts.contains("null") && !ts.contains("unknown") {
-                return Some((name, format!("\"{name}\" is null")));
-            }
-            continue;
-        }
-        if let Some(want) = Js::of_ts(ts).filter(|_| strict) {
-            if js != want {
-                return Some((name, format!("\"{name}\" is {} where {} was expected", js.name(), want.name())));
-            }
-        }
-    }
-    None
+pub(crate) fn wrong(shape: Shape, got: &[Option<Js>]) -> Option<Wrong> {
+    // Optional fields (the contract is unsure of them) are not looked at.
+    shape.iter().zip(got).filter(|(e, _)| e.required).find_map(|(e, &got)| {
+        let broken = match (got, e.js) {
+            (None, _) => true,
+            (Some(Js::Null), _) => !e.nullable,
+            (Some(js), Some(want)) => js != want,
+            _ => false,
+        };
+        broken.then_some(Wrong { field: e.name, got, want: e.js })
+    })
 }
 
 /// The JS type of a value, as `typeof` (and `Array.isArray`) would tell it.
@@ -298,28 +394,10 @@ pub(crate) fn js_of(v: &Value) -> Js {
     }
 }
 
-/// What is wrong with a record that is not an object.
-pub(crate) fn not_a_record(js: Js) -> String {
-    format!("a record is {}", js.name())
-}
-
-/// A row's problem as the decode error: the row's index (None: the body is the record).
-pub(crate) fn wrong_error(row: Option<usize>, field: &'static str, message: String) -> DecodeError {
-    let message = match row {
-        Some(i) => format!("results[{i}]: {message}"),
-        None => message,
-    };
-    if field.is_empty() {
-        DecodeError::Invalid(message)
-    } else {
-        DecodeError::Field(field.to_string(), message)
-    }
-}
-
 /// `wrong` of a decoded row (a `Value`, for the whole-body decoders).
-fn wrong_value(shape: Shape, row: &Value) -> Option<(&'static str, String)> {
-    let Value::Object(m) = row else { return Some(("", not_a_record(js_of(row)))) };
-    let got: Vec<Option<Js>> = shape.iter().map(|(name, _, _)| m.get(*name).map(js_of)).collect();
+fn wrong_value(shape: Shape, row: &Value) -> Option<Wrong> {
+    let Value::Object(m) = row else { return Some(Wrong::not_a_record(js_of(row))) };
+    let got: Vec<Option<Js>> = shape.iter().map(|e| m.get(e.name).map(js_of)).collect();
     wrong(shape, &got)
 }
 
@@ -375,8 +453,8 @@ pub(crate) fn object_of_whole(body: &[u8], fields: Normalise, shape: Shape) -> R
         return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
     }
     normalise(&mut v, fields);
-    if let Some((f, m)) = wrong_value(shape, &v) {
-        return Err(wrong_error(None, f, m));
+    if let Some(w) = wrong_value(shape, &v) {
+        return Err(w.error(None));
     }
     Ok(Output { json: v.to_string(), next: None })
 }
@@ -397,8 +475,8 @@ pub(crate) fn page_of_whole(body: &[u8], fields: Normalise, shape: Shape) -> Res
     for row in &mut results {
         normalise(row, fields);
     }
-    if let Some((i, (f, m))) = results.iter().enumerate().find_map(|(i, r)| Some((i, wrong_value(shape, r)?))) {
-        return Err(wrong_error(Some(i), f, m));
+    if let Some((i, w)) = results.iter().enumerate().find_map(|(i, r)| Some((i, wrong_value(shape, r)?))) {
+        return Err(w.error(Some(i)));
     }
     let mut page = serde_json::Map::new();
     page.insert("count".into(), results.len().into());
@@ -538,6 +616,23 @@ mod tests {
         assert_eq!(field(object(Kind::Recording, r#"{"url":"https://x","url":null}"#)).0, "url");
         // What serde_json cannot read but JSON.parse can leaves a record unchecked, not refused.
         assert!(object(Kind::Recording, r#"{"url":"https://x","n":1e999}"#).is_ok());
+    }
+
+    #[test]
+    fn expectations_are_read_off_the_typescript_types() {
+        let e = |ts, strict| {
+            let x = Expect::of("f", ts, strict);
+            (x.required, x.nullable, x.js)
+        };
+        assert_eq!(e(": string", true), (true, false, Some(Js::String)));
+        assert_eq!(e("?: Phone | null", true), (false, true, Some(Js::String)));
+        assert_eq!(e(": \"inbound\" | \"outbound\" | string", true), (true, false, Some(Js::String)));
+        assert_eq!(e(": number | null", false), (true, true, None), "a loose kind keeps what it does not know");
+        assert_eq!(e(": number", true), (true, false, Some(Js::Number)));
+        assert_eq!(e(": unknown", true), (true, true, None));
+        assert_eq!(e("?: Sms", true), (false, false, None));
+        assert_eq!(e(": string | number", true), (true, false, None), "a union of JS types is not checked");
+        assert_eq!(e(": boolean", false), (true, false, None));
     }
 
     #[test]

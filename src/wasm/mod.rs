@@ -467,28 +467,20 @@ fn js_message(e: &JsValue, cfg: &Config) -> String {
     }
 }
 
-/// The `code`s and `message`s of a rejected fetch's error, its `cause` chain and the `errors`
-/// of an `AggregateError` on it (Node's connection attempts to each address): plain data for
+/// The `code`s and `message`s of a rejected fetch's error and its `cause` chain (Node puts the
+/// code of its per-address connection attempts on the `AggregateError` itself): plain data for
 /// the core to judge (`FetchFailure::never_left`).
 fn fetch_failure(e: &JsValue) -> request::FetchFailure {
     let text = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().and_then(|m| m.as_string());
     let mut f = request::FetchFailure::default();
-    let read = |v: &JsValue, f: &mut request::FetchFailure| {
-        f.codes.extend(text(v, "code"));
-        f.messages.extend(text(v, "message"));
-    };
     let mut at = e.clone();
     // A few levels: a cause chain is short, and a cyclic one must not loop.
     for _ in 0..8 {
         if !at.is_object() {
             break;
         }
-        read(&at, &mut f);
-        if let Some(all) = Reflect::get(&at, &"errors".into()).ok().filter(|a| js_sys::Array::is_array(a)) {
-            for inner in js_sys::Array::from(&all).iter().take(8).filter(|v| v.is_object()) {
-                read(&inner, &mut f);
-            }
-        }
+        f.codes.extend(text(&at, "code"));
+        f.messages.extend(text(&at, "message"));
         at = Reflect::get(&at, &"cause".into()).unwrap_or(JsValue::UNDEFINED);
     }
     f
