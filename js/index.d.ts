@@ -176,11 +176,13 @@ export type ErrorKind =
 export declare class TokyError extends Error {
   readonly name: "TokyError";
   readonly kind: ErrorKind;
-  /** HTTP status, when a response arrived. */
+  /** HTTP status, when a response arrived (also when the deadline passed while its body was
+   * still arriving). */
   readonly status: number | null;
   /** The operation, e.g. "sms.send". */
   readonly operation: string | null;
-  /** For validation errors: the argument at fault, e.g. "to". */
+  /** For validation errors: the argument at fault, e.g. "to". For decode errors: the field of
+   * the response that is not what its type says, e.g. "segments". */
   readonly field: string | null;
   /** Retries made before giving up. */
   readonly retries: number;
