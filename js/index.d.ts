@@ -280,11 +280,13 @@ export declare class TokyError extends Error {
   readonly name: "TokyError";
   /** What went wrong: see {@link ErrorKind}. */
   readonly kind: ErrorKind;
-  /** HTTP status, when a response arrived. */
+  /** HTTP status, when a response arrived (also when the deadline passed while its body was
+   * still arriving). */
   readonly status: number | null;
   /** The operation, e.g. "sms.send". */
   readonly operation: string | null;
-  /** For validation errors: the argument at fault, e.g. "to". */
+  /** For validation errors: the argument at fault, e.g. "to". For decode errors: the field of
+   * the response that is not what its type says, e.g. "segments". */
   readonly field: string | null;
   /** Retries made before giving up. */
   readonly retries: number;
@@ -708,6 +710,7 @@ export declare class Toky {
     /**
      * Like create, but returns the existing hook with the same event and URL if there is one
      * (it lists the hooks first). Idempotent, not atomic: two racing subscribes can both create.
+     * `.withResponse()` shows the response the hook came from: the list page or the create.
      *
      * @example
      * ```ts
@@ -716,9 +719,10 @@ export declare class Toky {
      * @throws {@link TokyError} `validation` for an unknown event or a bad URL (before any request);
      *   `auth`, `permission`, `rate_limit`, `server`, `network`, `timeout`, `aborted`, `decode`, `api`: as any call (see {@link ErrorKind}).
      */
-    subscribe(input: WebhookInput, options?: CallOptions): Promise<Webhook>;
+    subscribe(input: WebhookInput, options?: CallOptions): TokyPromise<Webhook>;
     /**
-     * Deletes a hook: true if it was deleted now, false if it was already gone.
+     * Deletes a hook: true if it was deleted now, false if it was already gone (then
+     * `.withResponse()` shows the 404's status and request id, and no headers).
      *
      * @example
      * ```ts
@@ -727,7 +731,7 @@ export declare class Toky {
      * @throws {@link TokyError} `validation` for a bad id (before any request); never `not_found` (that is false);
      *   `auth`, `permission`, `rate_limit`, `server`, `network`, `timeout`, `aborted`, `decode`, `api`: as any call (see {@link ErrorKind}).
      */
-    unsubscribe(hook: string | { id: string }, options?: CallOptions): Promise<boolean>;
+    unsubscribe(hook: string | { id: string }, options?: CallOptions): TokyPromise<boolean>;
   };
   /**
    * The raw "Make an API call": any method and path under baseUrl, with the key added. A 2xx

@@ -109,18 +109,21 @@ class TokyPromise extends Promise {
  * `TokyPromise` of `data`.
  */
 function call(op, run, opts, c) {
-  let full;
+  return new TokyPromise(full(op, run, opts), c);
+}
+
+/** The promise of one call's `{data, status, headers, requestId, retries}`, errors wrapped. */
+function full(op, run, opts) {
   try {
     const [o, signal] = options(opts, op);
-    full = run(signal === undefined ? o : { ...o, signal }).then(undefined, (e) => {
+    return run(signal === undefined ? o : { ...o, signal }).then(undefined, (e) => {
       throw wrap(e, op);
     });
   } catch (e) {
     // Refused here, before the wasm (bad call options): an sms.send that never left.
     if (op == "sms.send" && e instanceof TokyError) e.sent = false;
-    full = Promise.reject(wrap(e, op));
+    return Promise.reject(wrap(e, op));
   }
-  return new TokyPromise(full, c);
 }
 
 /** The response's headers as a fresh `Headers`, each value redacted of the key. */
@@ -213,23 +216,22 @@ export class Toky {
       create,
       delete: del,
       // Idempotent, not atomic: a hook with the same event and URL is reused; two subscribes
-      // racing each other can still both create one.
-      async subscribe(input, o) {
-        if (typeof input?.event == "string" && typeof input.url == "string")
-          for await (const h of iterate(c, "webhooks", { ...o, pageSize: 500 }))
-            if (h.event === input.event && h.hook_url === input.url) return h;
-        return create(input, o);
-      },
-      // true: deleted now; false: it was already gone (the goal, no hook, is reached either way).
-      async unsubscribe(hook, o) {
-        try {
-          await del(hook && typeof hook == "object" ? hook.id : hook, o);
-          return true;
-        } catch (e) {
-          if (e.kind == "not_found") return false;
-          throw e;
-        }
-      },
+      // racing each other can still both create one. `.withResponse()` shows the response the
+      // hook came from: the list page it was found on, or the create.
+      subscribe: (input, o) => new TokyPromise(subscribe(c, input, o), c),
+      // true: deleted now; false: it was already gone (the goal, no hook, is reached either way;
+      // `.withResponse()` then shows the 404's status and request id, without headers).
+      unsubscribe: (hook, o) =>
+        new TokyPromise(
+          full("webhooks.delete", (x) => c.webhooksDelete(hook && typeof hook == "object" ? hook.id : hook, x), o).then(
+            (r) => ({ ...r, data: true }),
+            (e) => {
+              if (e.kind != "not_found") throw e;
+              return { data: false, status: e.status, headers: undefined, requestId: e.requestId, retries: e.retries };
+            },
+          ),
+          c,
+        ),
     };
   }
 
@@ -237,6 +239,24 @@ export class Toky {
   request(input, opts) {
     return call("request", (o) => this.#c.request(input, o), opts, this.#c);
   }
+}
+
+/**
+ * `webhooks.subscribe` as a full response: the webhook list read page by page (as `iterate`
+ * does) for a hook with the same event and URL, else `webhooks.create`.
+ */
+async function subscribe(c, input, o) {
+  if (typeof input?.event == "string" && typeof input.url == "string") {
+    let r = await full("webhooks.iterate", (x) => c.list(R().Webhooks, { pageSize: 500 }, true, x), o);
+    for (;;) {
+      const hit = r.data.results.find((h) => h?.event === input.event && h?.hook_url === input.url);
+      if (hit) return { ...r, data: hit };
+      if (!r.data.next) break;
+      const next = r.data.next;
+      r = await full("webhooks.iterate", (x) => c.page(R().Webhooks, next, x), o);
+    }
+  }
+  return full("webhooks.create", (x) => c.webhooksCreate(input, x), o);
 }
 
 export function smsSegments(text) {

@@ -19,21 +19,21 @@ crate::record! {
         /// The display name Toky composes (usually first and last name).
         contact_name: Pass => ": string | null",
         /// First name.
-        first_name: Pass => ": string | null",
+        first_name: Pass => "?: string | null",
         /// Last name.
-        last_name: Pass => ": string | null",
+        last_name: Pass => "?: string | null",
         /// Email address.
         email: Pass => ": string | null",
         /// Company.
-        company: Pass => ": string | null",
+        company: Pass => "?: string | null",
         /// City.
         city: Pass => ": string | null",
         /// Country, ISO 3166 alpha-2 (e.g. "US").
         country_code: Pass => ": string | null",
         /// Email of the agent who created the contact.
-        created_by: Pass => ": string | null",
+        created_by: Pass => "?: string | null",
         /// When the contact was created.
-        created_at: Time,
+        created_at: Time => "?: Timestamp | null",
     }
 }
 

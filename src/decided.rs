@@ -28,6 +28,10 @@ pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
 /// [DECIDED] Exponential backoff: 500 ms doubling, capped at 8 s, minus up to 25 % jitter.
 pub const BACKOFF_BASE_MS: f64 = 500.0;
 pub const BACKOFF_CAP_MS: f64 = 8_000.0;
+/// [DECIDED] A key this long or longer is masked wherever it appears in a message; a shorter
+/// one only where it stands as a whole token (`request::redact`): masking every "e" of a
+/// message would garble it, and a short fragment inside a word says nothing about the key.
+pub const REDACT_ANYWHERE_LEN: usize = 8;
 /// [DECIDED] Header read as the request id of a response, when the server sends one.
 pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "request-id"];
 
@@ -52,6 +56,32 @@ pub const SMS_RECONCILE_SKEW_S: i64 = 60;
 pub const SMS_RECONCILE_PAGE: u64 = 50;
 pub const SMS_RECONCILE_DELAY_MS: u64 = 2_000;
 pub const SMS_RECONCILE_READ_TIMEOUT_MS: u64 = 10_000;
+
+/// [DECIDED] A rejected `fetch` whose error (or a `cause` under it) has one of these codes never
+/// sent the request: the connection was refused, the host did not resolve, or the TLS handshake
+/// failed (Node/undici codes; also any code starting with one of the prefixes). Such an
+/// `sms.send` is `sent: false` at once, with no SMS history read. ECONNRESET and the like are
+/// not here: a connection can be cut after the request went out.
+pub const NEVER_LEFT_CODES: [&str; 14] = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EAI_NONAME",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EADDRNOTAVAIL",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "HOSTNAME_MISMATCH",
+];
+pub const NEVER_LEFT_CODE_PREFIXES: [&str; 3] = ["ERR_TLS_", "ERR_SSL_", "CERT_"];
+/// [SEEN] Deno gives no code: its message says the connection could not be made (hyper's
+/// "Connect" kind, which covers TCP connect, DNS and the TLS handshake alike).
+pub const NEVER_LEFT_MESSAGES: [&str; 1] = ["client error (Connect)"];
 
 /// [DOC for SMS, SEEN for CDRs] The field the `filter` query compares with since/until.
 pub const FILTER_FIELD: &str = "created_at";

@@ -25,7 +25,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::records::{next_of, no_results, object_of_whole, page_of_whole, top, DecodeError, Normalise};
+use crate::records::{js_of, next_of, no_results, object_of_whole, page_of_whole, top, wrong, DecodeError, Js, Normalise, Shape, Wrong};
 use crate::request::Output;
 
 /// A map key; borrowed when it had no escapes.
@@ -136,9 +136,22 @@ struct State<'de> {
     next: Option<Value>,
     /// A value to replace whose place is not known: the body is decoded whole instead.
     whole: bool,
+    /// The record type (`records::wrong`), the index of the row being read, and the first row
+    /// (of the last `results`) that breaks its type: (row, field, what is wrong).
+    shape: Shape,
+    row: usize,
+    wrong: Option<(Option<usize>, Wrong)>,
 }
 
 impl<'de> State<'de> {
+    /// Notes what is wrong with the row being read (a page's) or the record, unless an earlier
+    /// row already broke its type.
+    fn note(&mut self, at: At, w: Option<Wrong>) {
+        if let (None, Some(w)) = (&self.wrong, w) {
+            self.wrong = Some(((at == At::Row).then_some(self.row), w));
+        }
+    }
+
     /// Where `s`, borrowed from `body`, starts in it.
     fn offset(&self, s: &str) -> usize {
         (s.as_ptr() as usize).wrapping_sub(self.body.as_ptr() as usize)
@@ -236,6 +249,15 @@ struct Pass<'a, 'de> {
     st: &'a mut State<'de>,
 }
 
+impl Pass<'_, '_> {
+    /// A value that is not an object: as a page's row, a record that is not one.
+    fn scalar(self, js: Js) {
+        if self.at == At::Row {
+            self.st.note(At::Row, Some(Wrong::not_a_record(js)));
+        }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Pass<'_, 'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -249,32 +271,43 @@ impl<'de> Visitor<'de> for Pass<'_, 'de> {
         f.write_str("any JSON value")
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.scalar(Js::Null);
         Ok(())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.scalar(Js::Boolean);
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.scalar(Js::Number);
         Ok(())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.scalar(Js::Number);
         Ok(())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.scalar(Js::Number);
         Ok(())
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.scalar(Js::String);
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         if self.at != At::Results {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
+            self.scalar(Js::Array);
             return Ok(());
         }
         let st = self.st;
+        // A repeated "results": the last one counts, its rows' types too.
+        st.wrong = None;
         let mut rows = 0;
+        st.row = 0;
         while seq.next_element_seed(Pass { at: At::Row, st: &mut *st })?.is_some() {
             rows += 1;
+            st.row = rows;
         }
         // A repeated "results": the last one counts.
         st.results = Some(Some(rows));
@@ -314,32 +347,51 @@ impl<'de> Visitor<'de> for Pass<'_, 'de> {
             }
             At::Row | At::Record => {
                 st.object = true;
+                // The JS type of each declared field, by `shape` (a repeated key: the last).
+                let mut got = vec![None; st.shape.len()];
                 while let Some(Key(k)) = map.next_key()? {
+                    let declared = st.shape.iter().position(|e| k == e.name);
                     let normalise = st.fields.iter().find(|(name, _)| k == *name).map(|f| f.1);
                     let success = self.at == At::Record && k == "success";
                     let Some(f) = normalise else {
                         if success {
-                            st.success = Some(map.next_value()?);
+                            let v: Value = map.next_value()?;
+                            if let Some(i) = declared {
+                                got[i] = Some(js_of(&v));
+                            }
+                            st.success = Some(v);
+                        } else if let Some(i) = declared {
+                            // Kept as sent: only its type is read.
+                            got[i] = Some(match map.next_value_seed(Capture)? {
+                                Got::Str(_) => Js::String,
+                                Got::Lit(v) | Got::Other(v) => js_of(&v),
+                            });
                         } else {
                             map.next_value::<IgnoredAny>()?;
                         }
                         continue;
                     };
-                    let got = map.next_value_seed(Capture)?;
+                    let value = map.next_value_seed(Capture)?;
                     if success {
-                        st.success = Some(got.value());
+                        st.success = Some(value.value());
                     }
-                    let span = st.span(&k, &got);
+                    let span = st.span(&k, &value);
                     // A timestamp (one per row or more) is written straight into place.
-                    if let (true, Got::Str(text), Some((start, end))) = (std::ptr::fn_addr_eq(f, crate::loose::Time::NORMALISE), &got, span) {
+                    if let (true, Got::Str(text), Some((start, end))) = (std::ptr::fn_addr_eq(f, crate::loose::Time::NORMALISE), &value, span) {
                         let from = st.text.len();
                         if crate::time::push_timestamp(&mut st.text, text) {
                             st.edits.push((start, end, from, st.text.len()));
+                            if let Some(i) = declared {
+                                got[i] = Some(Js::String);
+                            }
                             continue;
                         }
                     }
-                    let v = got.value();
+                    let v = value.value();
                     let typed = f(v.clone());
+                    if let Some(i) = declared {
+                        got[i] = Some(js_of(&typed));
+                    }
                     if typed == v {
                         continue;
                     }
@@ -348,6 +400,8 @@ impl<'de> Visitor<'de> for Pass<'_, 'de> {
                         None => st.whole = true,
                     }
                 }
+                let w = wrong(st.shape, &got);
+                st.note(self.at, w);
             }
             At::Results => while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {},
         }
@@ -366,7 +420,7 @@ fn error_of(body: &[u8]) -> DecodeError {
 
 /// Reads `body` (a UTF-8 JSON object, BOM allowed) at `at`; Err when it is not one or says
 /// `"success": false` (loosely).
-fn pass(body: &[u8], fields: Normalise, at: At) -> Result<State<'_>, DecodeError> {
+fn pass(body: &[u8], fields: Normalise, shape: Shape, at: At) -> Result<State<'_>, DecodeError> {
     let text = body.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(body);
     // Checked whole here, so every run copied from it is text.
     let Ok(text) = std::str::from_utf8(text) else { return Err(error_of(body)) };
@@ -374,7 +428,7 @@ fn pass(body: &[u8], fields: Normalise, at: At) -> Result<State<'_>, DecodeError
     let open = text.find('{').map_or(0, |i| i + 1);
     let edits = if at == At::Top { vec![(open, open, 0, 0)] } else { Vec::new() };
     let fields = fields.iter().copied().filter(|(_, f)| !std::ptr::fn_addr_eq(*f, crate::loose::Pass::NORMALISE)).collect();
-    let mut st = State { body: text, edits, text: String::new(), fields, object: false, success: None, results: None, counts: Vec::new(), nexts: Vec::new(), next: None, whole: false };
+    let mut st = State { body: text, edits, text: String::new(), fields, object: false, success: None, results: None, counts: Vec::new(), nexts: Vec::new(), next: None, whole: false, shape, row: 0, wrong: None };
     // from_slice, not from_str: the one instantiation of the parser the client has (from_str
     // would skip re-checking each string, for a second copy of the parser in the wasm).
     let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
@@ -391,10 +445,10 @@ fn pass(body: &[u8], fields: Normalise, at: At) -> Result<State<'_>, DecodeError
 }
 
 /// A page body: `{count, next, results, ...}` with each row typed by `fields`.
-pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
-    let mut st = pass(body, fields, At::Top)?;
+pub(crate) fn page_of(body: &[u8], fields: Normalise, shape: Shape) -> Result<Output, DecodeError> {
+    let mut st = pass(body, fields, shape, At::Top)?;
     if st.whole {
-        return page_of_whole(body, fields);
+        return page_of_whole(body, fields, shape);
     }
     let rows = match st.results {
         Some(Some(rows)) => rows,
@@ -403,6 +457,9 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
     let (had_count, had_next) = (!st.counts.is_empty(), !st.nexts.is_empty());
     // The last "next" counts.
     let next = next_of(st.next.take())?;
+    if let Some((row, w)) = st.wrong.take() {
+        return Err(w.error(row));
+    }
     let next_json = next.clone().map_or(Value::Null, Value::String);
     for edit in std::mem::take(&mut st.nexts) {
         st.fill(edit, &next_json);
@@ -428,10 +485,13 @@ pub(crate) fn page_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeEr
 }
 
 /// A single record's body, typed by `fields`.
-pub(crate) fn object_of(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
-    let st = pass(body, fields, At::Record)?;
+pub(crate) fn object_of(body: &[u8], fields: Normalise, shape: Shape) -> Result<Output, DecodeError> {
+    let mut st = pass(body, fields, shape, At::Record)?;
     if st.whole {
-        return object_of_whole(body, fields);
+        return object_of_whole(body, fields, shape);
+    }
+    if let Some((row, w)) = st.wrong.take() {
+        return Err(w.error(row));
     }
     Ok(Output { json: st.apply(), next: None })
 }
@@ -447,17 +507,17 @@ mod tests {
 
     /// Whether `body` is edited in place (not decoded whole).
     fn edited(body: &str, kind: Kind, at: At) -> bool {
-        !pass(body.as_bytes(), fields(kind), at).expect("a body the pass reads").whole
+        !pass(body.as_bytes(), fields(kind), crate::records::shape(kind), at).expect("a body the pass reads").whole
     }
 
     #[test]
     fn the_apis_bodies_are_edited_in_place() {
-        let call = r#"{"id":12903,"callid":"c1","from":"+551234567","init_dt":"2017-07-05 21:46:44","start_time":"","end_time":null,"duration":"22","web_call":"no","disposition_code":200,"x":{"y":[1,2.5]}}"#;
+        let call = r#"{"id":12903,"callid":"c1","from":"+551234567","init_dt":"2017-07-05 21:46:44","start_time":"","end_time":null,"duration":"22","web_call":"no","disposition_code":200,"to_number":null,"country":"US","caller_id_used":null,"agent_id":null,"direction":"inbound","ivr_option_pressed":null,"x":{"y":[1,2.5]}}"#;
         let page = format!("{{ \"count\" : 2 ,\n \"next\" : \"https://api.toky.co/v1/cdrs?offset=2\", \"results\": [{call}, {call}] }}");
         assert!(edited(&page, Kind::CallRecord, At::Top));
         assert!(edited(call, Kind::CallRecord, At::Record));
         assert!(edited(r#"{"count":"1","next":null,"results":[{"id":-7,"web_call":1,"duration":-3}]}"#, Kind::CallRecord, At::Top));
-        let out = page_of(page.as_bytes(), fields(Kind::CallRecord)).unwrap();
+        let out = page_of(page.as_bytes(), fields(Kind::CallRecord), crate::records::shape(Kind::CallRecord)).unwrap();
         let v: Value = serde_json::from_str(&out.json).unwrap();
         assert_eq!(v["count"], 2);
         assert_eq!(v["results"][1]["id"], "12903");

@@ -60,6 +60,11 @@ macro_rules! record {
             pub const FIELDS: &'static [(&'static str, fn(serde_json::Value) -> serde_json::Value)] =
                 &[$((stringify!($field), $crate::loose::$kind::NORMALISE)),*];
 
+            /// What each declared field must be, from its TypeScript type (at compile time):
+            /// what `records::wrong` holds a decoded record to.
+            pub const SHAPE: $crate::records::Shape =
+                &[$($crate::records::Expect::of(stringify!($field), $crate::record!(@ts $kind $($ts)?), $crate::record!(@strict $kind))),*];
+
             /// This record's TypeScript interface.
             pub const TS: &'static str = concat!(
                 "/**", $($doc, "\n *",)* "/\n",
@@ -76,6 +81,9 @@ macro_rules! record {
     // member, so a comment of several lines must not become several blocks).
     (@doc) => { "" };
     (@doc $($d:literal)+) => { concat!("  /**", $($d, "\n   *",)* "/\n") };
+    (@strict Pass) => { true };
+    (@strict Id) => { true };
+    (@strict $kind:ident) => { false };
     (@ts $kind:ident $ts:literal) => { $ts };
     (@ts Bool) => { ": boolean | null" };
     (@ts Num) => { ": number | null" };
@@ -167,6 +175,8 @@ pub enum Kind {
 pub enum DecodeError {
     /// The body is not the JSON we expect; the message says what was wrong.
     Invalid(String),
+    /// A record lacks what its type promises: the field, and what is wrong with it.
+    Field(String, String),
     /// The body says `"success": false`; carries its error message if it has one.
     Failure(Option<String>),
 }
@@ -187,9 +197,212 @@ pub fn decode(decode: Decode, body: &[u8]) -> Result<Output, DecodeError> {
             Ok(Output { json: Value::Object(o).to_string(), next: None })
         }
         Decode::Raw => Err(DecodeError::Invalid("raw bodies are not decoded".into())),
-        Decode::Page(k) => crate::page::page_of(body, normaliser(k)),
-        Decode::Object(k) => crate::page::object_of(body, normaliser(k)),
+        Decode::Page(k) => crate::page::page_of(body, normaliser(k), shape(k)),
+        Decode::Object(k) => crate::page::object_of(body, normaliser(k), shape(k)),
     }
+}
+
+// --- the type a record promises, checked ------------------------------------------------------
+//
+// While a record (a page's row or a single record) is decoded, the JS type of each declared field
+// is noted: every field the TypeScript type declares present (no `?`) must be there; not null
+// unless its type allows null; and a field kept as sent (`Pass`, `Id`) must have its type's JS
+// type (string, number, boolean) where the type names one. A page's row must be an object.
+// Unknown fields are not looked at. The first row (and field, in declaration order) that breaks
+// its type is the decode error, once the body has been read whole.
+
+/// A record's declared fields, each as `Expect`.
+pub type Shape = &'static [Expect];
+
+/// What one declared field must be, read off its TypeScript type: present (no `?`), null only
+/// if the type allows it (`null`, `unknown`), and, for a field kept as sent (`Pass`, `Id`; the
+/// loose kinds keep spellings they do not know as sent), of the JS type the type names, if it
+/// names one (`string | null` a string; `unknown`, `Sms` or `true` none checked here).
+#[derive(Clone, Copy, Debug)]
+pub struct Expect {
+    pub name: &'static str,
+    pub required: bool,
+    pub nullable: bool,
+    pub js: Option<Js>,
+}
+
+/// Whether `t[from..to]` is `word`.
+const fn is(t: &[u8], from: usize, to: usize, word: &str) -> bool {
+    let w = word.as_bytes();
+    if to - from != w.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < w.len() {
+        if t[from + i] != w[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl Expect {
+    /// `ts` is the field's TypeScript type as `record!` writes it (`": string | null"`,
+    /// `"?: Phone"`); `strict`: its value is kept as sent.
+    pub const fn of(name: &'static str, ts: &'static str, strict: bool) -> Expect {
+        let t = ts.as_bytes();
+        let required = t.is_empty() || t[0] != b'?';
+        let mut i = 0;
+        while i < t.len() && (t[i] == b'?' || t[i] == b':' || t[i] == b' ') {
+            i += 1;
+        }
+        let (mut nullable, mut js, mut named) = (false, None, true);
+        // The alternatives of a union, split at " | ".
+        while i < t.len() {
+            let from = i;
+            while i < t.len() && !(t[i] == b' ' && i + 1 < t.len() && t[i + 1] == b'|') {
+                i += 1;
+            }
+            let to = i;
+            i += 3;
+            let this = if is(t, from, to, "null") {
+                nullable = true;
+                continue;
+            } else if is(t, from, to, "string") || is(t, from, to, "Phone") || is(t, from, to, "Timestamp") || is(t, from, to, "WebhookEventName") || t[from] == b'"' {
+                Js::String
+            } else if is(t, from, to, "number") {
+                Js::Number
+            } else if is(t, from, to, "boolean") {
+                Js::Boolean
+            } else {
+                // `unknown`, or a type this check does not look into.
+                nullable = nullable || is(t, from, to, "unknown");
+                named = false;
+                continue;
+            };
+            js = match js {
+                None => Some(this),
+                Some(j) if j as u8 == this as u8 => Some(j),
+                Some(_) => {
+                    named = false;
+                    None
+                }
+            };
+        }
+        Expect { name, required, nullable, js: if strict && named { js } else { None } }
+    }
+}
+
+pub(crate) fn shape(k: Kind) -> Shape {
+    use crate::{agents, calls, contacts, sms, voicemails, webhooks};
+    match k {
+        Kind::Agent => agents::Agent::SHAPE,
+        Kind::Contact => contacts::Contact::SHAPE,
+        Kind::Sms => sms::Sms::SHAPE,
+        Kind::SmsSent => sms::SmsSent::SHAPE,
+        Kind::Voicemail => voicemails::Voicemail::SHAPE,
+        Kind::CallRecord => calls::CallRecord::SHAPE,
+        Kind::Recording => calls::Recording::SHAPE,
+        Kind::Webhook => webhooks::Webhook::SHAPE,
+    }
+}
+
+/// What `typeof` tells of a JSON value (arrays and objects are not looked into).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Js {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl Js {
+    fn name(self) -> &'static str {
+        match self {
+            Js::Null => "null",
+            Js::Boolean => "a boolean",
+            Js::Number => "a number",
+            Js::String => "a string",
+            Js::Array => "an array",
+            Js::Object => "an object",
+        }
+    }
+}
+
+/// What is wrong with a record: the field (`""`: the record itself, which is not an object),
+/// the JS type it has (None: missing) and the one its type names (None: any but null).
+/// Plain data while the body is read; the message is written once, for the error.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Wrong {
+    field: &'static str,
+    got: Option<Js>,
+    want: Option<Js>,
+}
+
+impl Wrong {
+    /// A page's row that is not an object.
+    pub(crate) fn not_a_record(got: Js) -> Wrong {
+        Wrong { field: "", got: Some(got), want: Some(Js::Object) }
+    }
+
+    /// The decode error, at row `row` of a page (None: the body is the record).
+    pub(crate) fn error(self, row: Option<usize>) -> DecodeError {
+        let mut m = row.map_or_else(String::new, |i| format!("results[{i}]: "));
+        if self.field.is_empty() {
+            m.push_str("a record is ");
+        } else {
+            m.push('"');
+            m.push_str(self.field);
+            m.push_str("\" is ");
+        }
+        match (self.got, self.want) {
+            (None, _) => m.push_str("missing"),
+            (Some(got), Some(want)) if got != Js::Null && !self.field.is_empty() => {
+                m.push_str(got.name());
+                m.push_str(" where ");
+                m.push_str(want.name());
+                m.push_str(" was expected");
+            }
+            (Some(got), _) => m.push_str(got.name()),
+        }
+        if self.field.is_empty() {
+            DecodeError::Invalid(m)
+        } else {
+            DecodeError::Field(self.field.to_string(), m)
+        }
+    }
+}
+
+/// What is wrong with one record (`got`: the JS type of each declared field, in `shape`'s
+/// order; None when absent): the first field, in declaration order, that breaks its type.
+pub(crate) fn wrong(shape: Shape, got: &[Option<Js>]) -> Option<Wrong> {
+    // Optional fields (the contract is unsure of them) are not looked at.
+    shape.iter().zip(got).filter(|(e, _)| e.required).find_map(|(e, &got)| {
+        let broken = match (got, e.js) {
+            (None, _) => true,
+            (Some(Js::Null), _) => !e.nullable,
+            (Some(js), Some(want)) => js != want,
+            _ => false,
+        };
+        broken.then_some(Wrong { field: e.name, got, want: e.js })
+    })
+}
+
+/// The JS type of a value, as `typeof` (and `Array.isArray`) would tell it.
+pub(crate) fn js_of(v: &Value) -> Js {
+    match v {
+        Value::Null => Js::Null,
+        Value::Bool(_) => Js::Boolean,
+        Value::Number(_) => Js::Number,
+        Value::String(_) => Js::String,
+        Value::Array(_) => Js::Array,
+        Value::Object(_) => Js::Object,
+    }
+}
+
+/// `wrong` of a decoded row (a `Value`, for the whole-body decoders).
+fn wrong_value(shape: Shape, row: &Value) -> Option<Wrong> {
+    let Value::Object(m) = row else { return Some(Wrong::not_a_record(js_of(row))) };
+    let got: Vec<Option<Js>> = shape.iter().map(|e| m.get(e.name).map(js_of)).collect();
+    wrong(shape, &got)
 }
 
 /// A declared field and its normaliser.
@@ -238,18 +451,21 @@ pub(crate) fn top(body: &[u8]) -> Result<Value, DecodeError> {
 
 /// A single record decoded as a whole `Value`: what `page::object_of` falls back to for a body
 /// it cannot edit in place, and its reference in the tests.
-pub(crate) fn object_of_whole(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+pub(crate) fn object_of_whole(body: &[u8], fields: Normalise, shape: Shape) -> Result<Output, DecodeError> {
     let mut v = top(body)?;
     if !v.is_object() {
         return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
     }
     normalise(&mut v, fields);
+    if let Some(w) = wrong_value(shape, &v) {
+        return Err(w.error(None));
+    }
     Ok(Output { json: v.to_string(), next: None })
 }
 
 /// A page decoded as a whole `Value`: what `page::page_of` falls back to for a body it cannot
 /// edit in place, and its reference in the tests. `{count, next, results, ...the rest}`.
-pub(crate) fn page_of_whole(body: &[u8], fields: Normalise) -> Result<Output, DecodeError> {
+pub(crate) fn page_of_whole(body: &[u8], fields: Normalise, shape: Shape) -> Result<Output, DecodeError> {
     let v = top(body)?;
     let Value::Object(mut o) = v else {
         return Err(DecodeError::Invalid("the response body is not a JSON object".into()));
@@ -262,6 +478,9 @@ pub(crate) fn page_of_whole(body: &[u8], fields: Normalise) -> Result<Output, De
     o.remove("count");
     for row in &mut results {
         normalise(row, fields);
+    }
+    if let Some((i, w)) = results.iter().enumerate().find_map(|(i, r)| Some((i, wrong_value(shape, r)?))) {
+        return Err(w.error(Some(i)));
     }
     let mut page = serde_json::Map::new();
     page.insert("count".into(), results.len().into());
@@ -346,7 +565,12 @@ mod tests {
 
     #[test]
     fn envelopes() {
-        assert_eq!(page(Kind::Sms, r#"{"results":[1,"x",{"id":5}]}"#).unwrap(), serde_json::json!({"count":3,"next":null,"results":[1,"x",{"id":"5"}]}));
+        let sms = r#"{"id":5,"from":"+1","to":"+2","text":"t","direction":"outbound","created_at":null}"#;
+        assert_eq!(
+            page(Kind::Sms, &format!(r#"{{"results":[{sms}]}}"#)).unwrap(),
+            serde_json::json!({"count":1,"next":null,"results":[{"id":"5","from":"+1","to":"+2","text":"t","direction":"outbound","created_at":null}]})
+        );
+        assert_eq!(page(Kind::Sms, &format!(r#"{{"results":[{sms},1,"x"]}}"#)), Err(DecodeError::Invalid("results[1]: a record is a number".into())));
         assert!(matches!(page(Kind::Sms, r#"{"count":0}"#), Err(DecodeError::Invalid(_))));
         assert!(matches!(page(Kind::Sms, r#"{"results":{}}"#), Err(DecodeError::Invalid(_))));
         assert!(matches!(page(Kind::Sms, r#"{"results":[],"next":5}"#), Err(DecodeError::Invalid(_))));
@@ -362,6 +586,57 @@ mod tests {
         assert_eq!(error_message(br#"{"error":{"message":"m"}}"#).as_deref(), Some("m"));
         assert_eq!(error_message(br#"{"message":"  "}"#), None);
         assert_eq!(error_message(b"<html>"), None);
+    }
+
+    #[test]
+    fn records_are_held_to_their_type() {
+        let object = |k: Kind, body: &str| decode(Decode::Object(k), body.as_bytes());
+        let field = |r: Result<Output, DecodeError>| match r {
+            Err(DecodeError::Field(f, m)) => (f, m),
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        // The issue's case: sms.send answered {"ok": true}.
+        assert_eq!(field(object(Kind::SmsSent, r#"{"ok":true}"#)), ("success".into(), "\"success\" is missing".into()));
+        assert_eq!(field(object(Kind::SmsSent, r#"{"success":true,"segments":1}"#)).0, "id");
+        assert_eq!(field(object(Kind::SmsSent, r#"{"success":true,"id":"1"}"#)).0, "segments");
+        assert_eq!(field(object(Kind::SmsSent, r#"{"success":true,"id":"1","segments":null}"#)), ("segments".into(), "\"segments\" is null".into()));
+        assert!(object(Kind::SmsSent, r#"{"success":"true","id":12,"segments":"2","extra":{"x":1}}"#).is_ok(), "loose spellings and unknown fields pass");
+        // A field kept as sent must have its type's JS type.
+        assert_eq!(field(object(Kind::Webhook, r#"{"id":"1","event":5,"hook_url":"https://x","created_at":null}"#)), ("event".into(), "\"event\" is a number where a string was expected".into()));
+        assert_eq!(field(object(Kind::Recording, r#"{"url":null}"#)).0, "url");
+        assert_eq!(field(object(Kind::Agent, r#"{"email":"a@b","fullname":"A","created_at":null,"last_update":null,"last_connection":null,"is_admin":"maybe"}"#)).0, "phone_number");
+        // Optional where the contract is unsure: a contact needs only what the documented model has.
+        assert!(object(Kind::Contact, r#"{"phone":"+15551234567","contact_name":null,"email":null,"city":null,"country_code":null}"#).is_ok());
+        assert_eq!(field(object(Kind::Contact, r#"{"phone":"+15551234567","contact_name":null,"email":null,"city":null}"#)).0, "country_code");
+        assert!(object(Kind::Voicemail, r#"{"id":"7","created_at":"2017-06-27 19:24:10"}"#).is_ok());
+        // Pages: each row, named by its index; a row that is not an object is refused.
+        let p = |body: &str| decode(Decode::Page(Kind::Webhook), body.as_bytes());
+        let row = r#"{"id":"1","event":"new_sms","hook_url":"https://x","created_at":null}"#;
+        assert!(p(&format!(r#"{{"results":[{row},{row}]}}"#)).is_ok());
+        assert_eq!(field(p(&format!(r#"{{"results":[{row},{{"id":"2"}}]}}"#))), ("event".into(), "results[1]: \"event\" is missing".into()));
+        assert_eq!(p(&format!(r#"{{"results":[{row},5]}}"#)).err(), Some(DecodeError::Invalid("results[1]: a record is a number".into())));
+        // A repeated key: the last one counts, as for JSON.parse.
+        assert!(object(Kind::Recording, r#"{"url":null,"url":"https://x"}"#).is_ok());
+        assert_eq!(field(object(Kind::Recording, r#"{"url":"https://x","url":null}"#)).0, "url");
+        // What serde_json cannot read but JSON.parse can leaves a record unchecked, not refused.
+        assert!(object(Kind::Recording, r#"{"url":"https://x","n":1e999}"#).is_ok());
+    }
+
+    #[test]
+    fn expectations_are_read_off_the_typescript_types() {
+        let e = |ts, strict| {
+            let x = Expect::of("f", ts, strict);
+            (x.required, x.nullable, x.js)
+        };
+        assert_eq!(e(": string", true), (true, false, Some(Js::String)));
+        assert_eq!(e("?: Phone | null", true), (false, true, Some(Js::String)));
+        assert_eq!(e(": \"inbound\" | \"outbound\" | string", true), (true, false, Some(Js::String)));
+        assert_eq!(e(": number | null", false), (true, true, None), "a loose kind keeps what it does not know");
+        assert_eq!(e(": number", true), (true, false, Some(Js::Number)));
+        assert_eq!(e(": unknown", true), (true, true, None));
+        assert_eq!(e("?: Sms", true), (false, false, None));
+        assert_eq!(e(": string | number", true), (true, false, None), "a union of JS types is not checked");
+        assert_eq!(e(": boolean", false), (true, false, None));
     }
 
     #[test]
@@ -426,12 +701,12 @@ mod page_equivalence {
 
     fn same(body: &[u8], kind: Kind) {
         let fields = normaliser(kind);
-        agree(crate::page::page_of(body, fields), page_of_whole(body, fields), body, &format!("page {kind:?}"));
+        agree(crate::page::page_of(body, fields, shape(kind)), page_of_whole(body, fields, shape(kind)), body, &format!("page {kind:?}"));
     }
 
     fn same_object(body: &[u8], kind: Kind) {
         let fields = normaliser(kind);
-        agree(crate::page::object_of(body, fields), object_of_whole(body, fields), body, &format!("object {kind:?}"));
+        agree(crate::page::object_of(body, fields, shape(kind)), object_of_whole(body, fields, shape(kind)), body, &format!("object {kind:?}"));
     }
 
     /// Raw JSON values: loose and typed, escapes, unicode, nesting, numbers serde_json rewrites.
@@ -604,13 +879,13 @@ mod page_equivalence {
     fn page_timing() {
         let body = contacts_page(500);
         let fields = normaliser(Kind::Contact);
-        for (name, f) in [("reference", page_of_whole as fn(&[u8], Normalise) -> Result<Output, DecodeError>), ("streaming", crate::page::page_of)] {
+        for (name, f) in [("reference", page_of_whole as fn(&[u8], Normalise, Shape) -> Result<Output, DecodeError>), ("streaming", crate::page::page_of)] {
             if std::env::var("PAGE_TIMING_ONLY").is_ok_and(|only| only != name) {
                 continue;
             }
             let t = std::time::Instant::now();
             for _ in 0..std::env::var("PAGE_TIMING_N").ok().and_then(|n| n.parse().ok()).unwrap_or(200) {
-                assert!(f(body.as_bytes(), fields).is_ok());
+                assert!(f(body.as_bytes(), fields, shape(Kind::Contact)).is_ok());
             }
             println!("{name}: {} bytes, {:.0} µs per page", body.len(), t.elapsed().as_secs_f64() * 1e6 / 200.0);
         }

@@ -129,15 +129,11 @@ impl Config {
         &self.api_key
     }
 
-    /// `text` with every occurrence of the key masked: for any text that comes from outside the
-    /// core (a response's error message or body, a JS exception), which a server or a custom
-    /// fetch might make echo the key.
+    /// `text` with the key masked (`redact`): for any text that comes from outside the core (a
+    /// response's error message or body, a JS exception), which a server or a custom fetch
+    /// might make echo the key.
     pub fn redact(&self, text: &str) -> String {
-        if text.contains(self.api_key.as_str()) {
-            text.replace(self.api_key.as_str(), "[redacted]")
-        } else {
-            text.to_string()
-        }
+        redact(text, &self.api_key)
     }
 
     /// Whether a resolved URL is under this client's base: the same scheme and host (and so
@@ -194,6 +190,36 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'
 const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'*');
 
 /// Header names may be any RFC 9110 token.
+/// `text` with `key` masked as `[redacted]`. A key of `decided::REDACT_ANYWHERE_LEN` characters
+/// or more is masked wherever it appears; a shorter one only where it stands as a whole token
+/// (no ASCII letter, digit, `_` or `-` right before or after it), so that a short key cannot
+/// garble a message by masking pieces of its words ("e" in "number"), while the key as a token
+/// never shows. js/cli.mjs applies the same rule to what the CLI prints.
+pub fn redact(text: &str, key: &str) -> String {
+    if key.is_empty() || !text.contains(key) {
+        return text.to_string();
+    }
+    let anywhere = key.chars().count() >= decided::REDACT_ANYWHERE_LEN;
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = text.get(from..).and_then(|t| t.find(key)) {
+        let i = from + found;
+        let end = i + key.len();
+        if anywhere || !word(text[..i].chars().next_back()) && !word(text[end..].chars().next()) {
+            out.push_str(&text[copied..i]);
+            out.push_str("[redacted]");
+            copied = end;
+            from = end;
+        } else {
+            // Not a token here: look again one character on (matches may overlap).
+            from = i + text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
@@ -351,6 +377,23 @@ pub struct Response<'a> {
     pub headers: Option<Vec<(String, String)>>,
 }
 
+/// What the runtime said about a rejected `fetch`: the `code` and `message` of the error and of
+/// each `cause` under it (the wasm layer reads them; browsers say only "Failed to fetch").
+#[derive(Debug, Default)]
+pub struct FetchFailure {
+    pub codes: Vec<String>,
+    pub messages: Vec<String>,
+}
+
+impl FetchFailure {
+    /// Whether the request provably never left: refused, unresolvable, or a failed TLS handshake
+    /// (`decided::NEVER_LEFT_*`). When the runtime cannot tell, false: it may have gone out.
+    pub fn never_left(&self) -> bool {
+        self.codes.iter().any(|c| decided::NEVER_LEFT_CODES.contains(&c.as_str()) || decided::NEVER_LEFT_CODE_PREFIXES.iter().any(|p| c.starts_with(p)))
+            || self.messages.iter().any(|m| decided::NEVER_LEFT_MESSAGES.iter().any(|n| m.contains(n)))
+    }
+}
+
 /// Turns a response into the value the caller gets, or the error they see. Every text taken
 /// from the response is redacted of the key.
 pub fn interpret(cfg: &Config, plan: &Plan, res: &Response) -> Result<Output, Error> {
@@ -381,6 +424,11 @@ pub fn interpret(cfg: &Config, plan: &Plan, res: &Response) -> Result<Output, Er
             m.unwrap_or_else(|| "the server answered \"success\": false without an error message".into()),
         )),
         Err(crate::records::DecodeError::Invalid(m)) => Err(fail(ErrorKind::Decode, format!("the response body is not what {} returns: {m}", plan.op))),
+        Err(crate::records::DecodeError::Field(field, m)) => {
+            let mut e = fail(ErrorKind::Decode, format!("the response body is not what {} returns: {m}", plan.op));
+            e.field = Some(field);
+            Err(e)
+        }
     }
 }
 
@@ -561,10 +609,48 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn redact() {
+    fn config_redacts_its_key() {
         let c = cfg("http://h/v1");
         assert_eq!(c.redact("key sk-secret and sk-secret."), "key [redacted] and [redacted].");
         assert_eq!(c.redact("nothing"), "nothing");
+    }
+
+    #[test]
+    fn fetch_failures_that_never_left() {
+        let f = |codes: &[&str], messages: &[&str]| FetchFailure { codes: codes.iter().map(|s| s.to_string()).collect(), messages: messages.iter().map(|s| s.to_string()).collect() }.never_left();
+        // Node (undici): the code is on the cause.
+        assert!(f(&["ECONNREFUSED"], &["fetch failed", "connect ECONNREFUSED 127.0.0.1:1"]));
+        assert!(f(&["ENOTFOUND"], &[]) && f(&["EAI_AGAIN"], &[]));
+        assert!(f(&["DEPTH_ZERO_SELF_SIGNED_CERT"], &[]) && f(&["ERR_TLS_CERT_ALTNAME_INVALID"], &[]) && f(&["CERT_HAS_EXPIRED"], &[]));
+        // Deno: no code, its message.
+        assert!(f(&[], &["fetch failed", "error sending request for url (http://127.0.0.1:9/v1/sms/send): client error (Connect): tcp connect error: Connection refused (os error 111)"]));
+        // Cut after it may have gone out, or a runtime that cannot tell: not proven.
+        assert!(!f(&["ECONNRESET"], &["other side closed"]));
+        assert!(!f(&["UND_ERR_SOCKET"], &[]));
+        assert!(!f(&[], &["Failed to fetch"]));
+        assert!(!f(&[], &["error sending request: client error (SendRequest): connection closed before message completed"]));
+        assert!(!FetchFailure::default().never_left());
+    }
+
+    #[test]
+    fn redact_short_keys_only_as_tokens() {
+        let msg = "The number +15550001111 is not an SMS-enabled number";
+        // A one-letter key leaves words whole; as a token it is masked.
+        assert_eq!(redact(msg, "e"), msg);
+        assert_eq!(redact("key e rejected; (e), \"e\", e.", "e"), "key [redacted] rejected; ([redacted]), \"[redacted]\", [redacted].");
+        assert_eq!(redact("abc abcd xabc abc_ -abc abc", "abc"), "[redacted] abcd xabc abc_ -abc [redacted]");
+        // Overlapping candidates: the second "aa" stands alone.
+        assert_eq!(redact("aaa aa", "aa"), "aaa [redacted]");
+        let six = "k3y_6x";
+        assert_eq!(redact(&format!("Invalid API key: {six}. key={six}&x"), six), "Invalid API key: [redacted]. key=[redacted]&x");
+        assert_eq!(redact(&format!("a{six}b"), six), format!("a{six}b"));
+        // 8 characters or more: masked wherever it appears, inside words too.
+        let long = "tk_live_9fQ2SECRETx7LpA0bC1dE2fG3hI4jK5l";
+        assert_eq!(long.len(), 40);
+        assert_eq!(redact(&format!("x{long}y {long}"), long), "x[redacted]y [redacted]");
+        assert_eq!(redact("ab12cd34ef", "12cd34ef"), "ab[redacted]");
+        assert_eq!(redact("é e é", "e"), "é [redacted] é");
+        assert_eq!(redact("anything", ""), "anything");
     }
 
     #[test]
@@ -725,7 +811,7 @@ pub(crate) mod tests {
         use crate::records::Kind;
         let c = cfg("http://127.0.0.1:8080/v1");
         let page = Plan::new(&c, &decided::AGENTS_LIST, None, Decode::Page(Kind::Agent));
-        let out = interpret(&c, &page, &resp(200, r#"{"count":1,"next":"http://127.0.0.1:8080/v1/agents?offset=1&limit=1","results":[{"is_admin":"false"}]}"#)).unwrap();
+        let out = interpret(&c, &page, &resp(200, r#"{"count":1,"next":"http://127.0.0.1:8080/v1/agents?offset=1&limit=1","results":[{"email":"a@example.com","fullname":"A","created_at":null,"last_update":null,"last_connection":null,"is_admin":"false","phone_number":null,"phone_country":null}]}"#)).unwrap();
         assert_eq!(out.next.as_deref(), Some("http://127.0.0.1:8080/v1/agents?offset=1&limit=1"));
         assert!(out.json.contains("\"is_admin\":false"));
 
@@ -739,6 +825,11 @@ pub(crate) mod tests {
         assert_eq!(e.kind, ErrorKind::Api);
         let e = interpret(&c, &page, &resp(200, r#"{"count":1,"results":["#)).err().unwrap();
         assert_eq!(e.kind, ErrorKind::Decode);
+        // A 2xx body without what the type promises: a decode error naming the field.
+        let send = Plan::new(&c, &decided::SMS_SEND, None, Decode::Object(Kind::SmsSent));
+        let e = interpret(&c, &send, &resp(200, r#"{"success":true,"id":"1"}"#)).err().unwrap();
+        assert_eq!((e.kind, e.field.as_deref(), e.status), (ErrorKind::Decode, Some("segments"), Some(200)));
+        assert_eq!(e.message, "the response body is not what sms.send returns: \"segments\" is missing");
         // A key the server echoes never reaches the error.
         let e = interpret(&c, &page, &resp(401, r#"{"success":false,"error_message":"Invalid API key: sk-secret"}"#)).err().unwrap();
         assert_eq!(e.message, "Invalid API key: [redacted]");

@@ -25,7 +25,7 @@ crate::record! {
         /// "inbound" (received) or "outbound" (sent).
         direction: Pass => ": \"inbound\" | \"outbound\"",
         /// Email of the agent who sent it; null for inbound texts.
-        agent: Pass => ": string | null",
+        agent: Pass => "?: string | null",
         /// When the text was sent or received.
         created_at: Time,
     }

@@ -15,15 +15,15 @@ crate::record! {
         /// The voicemail id (`voicemails.get` takes it).
         id: Id,
         /// The id of the call that left it (`calls.recording` takes it).
-        callid: Id,
+        callid: Id => "?: string",
         /// The caller's number.
-        from: Pass => ": Phone | null",
+        from: Pass => "?: Phone | null",
         /// The number called.
-        to: Pass => ": Phone | null",
+        to: Pass => "?: Phone | null",
         /// Email of the agent it was left for, if any.
-        agent: Pass => ": string | null",
+        agent: Pass => "?: string | null",
         /// Length in seconds.
-        duration: Num,
+        duration: Num => "?: number | null",
         /// When it was left.
         created_at: Time,
         /// Toky's transcription, when there is one.

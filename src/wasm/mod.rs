@@ -467,13 +467,35 @@ fn js_message(e: &JsValue, cfg: &Config) -> String {
     }
 }
 
+/// The `code`s and `message`s of a rejected fetch's error and its `cause` chain (Node puts the
+/// code of its per-address connection attempts on the `AggregateError` itself): plain data for
+/// the core to judge (`FetchFailure::never_left`).
+fn fetch_failure(e: &JsValue) -> request::FetchFailure {
+    let text = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().and_then(|m| m.as_string());
+    let mut f = request::FetchFailure::default();
+    let mut at = e.clone();
+    // A few levels: a cause chain is short, and a cyclic one must not loop.
+    for _ in 0..8 {
+        if !at.is_object() {
+            break;
+        }
+        f.codes.extend(text(&at, "code"));
+        f.messages.extend(text(&at, "message"));
+        at = Reflect::get(&at, &"cause".into()).unwrap_or(JsValue::UNDEFINED);
+    }
+    f
+}
+
 /// What one attempt produced.
 enum Attempt {
     Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>>, js_headers: JsValue },
     /// The request failed (or its body could not be read); what arrived before is kept.
-    /// `sent`: whether fetch was called (the request may have gone out).
+    /// `sent`: whether the request may have gone out (fetch was called, and its failure does
+    /// not prove the request never left).
     Failed { message: String, status: Option<u16>, request_id: Option<String>, sent: bool },
-    Stopped,
+    /// The deadline or the caller's signal stopped it; `status` and `request_id` when the
+    /// status line and headers had arrived (stopped while the body was being read).
+    Stopped { status: Option<u16>, request_id: Option<String> },
 }
 
 /// The `init` of the `fetch(url, init)` call for `plan`: gloo-net's `Headers`, the method, no
@@ -519,8 +541,8 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     };
     let res = match guard.wait(&p).await {
         Ok(r) => r,
-        Err(None) => return Attempt::Stopped,
-        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: true },
+        Err(None) => return Attempt::Stopped { status: None, request_id: None },
+        Err(Some(e)) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: None, request_id: None, sent: !fetch_failure(&e).never_left() },
     };
     // A Response, or one from another implementation (a polyfill, a test double): wasm-bindgen
     // calls its members by name, so anything with `status`, `headers.get` and `arrayBuffer` works.
@@ -547,7 +569,8 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     let body = match raw.array_buffer() {
         Ok(p) => match guard.wait(&p).await {
             Ok(buf) => Uint8Array::new(&buf).to_vec(),
-            Err(None) => return Attempt::Stopped,
+            // The status line and headers arrived: the error keeps them.
+            Err(None) => return Attempt::Stopped { status: Some(status), request_id },
             Err(Some(e)) => {
                 let message = format!("the response body could not be read: {}", js_message(&e, &inner.cfg));
                 return Attempt::Failed { message, status: Some(status), request_id, sent: true };
@@ -646,9 +669,18 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
         guard.in_flight.set(false);
         hook(inner, plan, &href, retries + 1, Some((&reply, js_sys::Date::now() - began, guard.stopped())));
         let (failure, retry_after) = match &reply {
-            Attempt::Stopped => {
+            Attempt::Stopped { status, request_id } => {
                 let why = guard.stopped();
-                return Err((stop_error(why, timeout_ms, retries), if why == TIMED_OUT { sms::Ending::NoReply } else { sms::Ending::Aborted }));
+                let mut e = stop_error(why, timeout_ms, retries);
+                e.status = *status;
+                e.request_id = request_id.as_deref().map(|r| cfg.redact(r));
+                // A status that arrived says as much as a body cut off after it (`Ending::Cut`).
+                let ending = match (why, status) {
+                    (TIMED_OUT, Some(status)) => sms::Ending::Cut { status: *status },
+                    (TIMED_OUT, None) => sms::Ending::NoReply,
+                    _ => sms::Ending::Aborted,
+                };
+                return Err((e, ending));
             }
             Attempt::Reply { status, .. } if (200..300).contains(status) => (None, None),
             Attempt::Reply { status, retry_after, .. } => (Some(Failure::Status(*status)), retry_after.as_deref()),
@@ -698,7 +730,7 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
                 };
                 Err((with_retries(e), last))
             }
-            Attempt::Stopped => Err((stop_error(guard.stopped(), timeout_ms, retries), sms::Ending::Aborted)),
+            Attempt::Stopped { .. } => Err((stop_error(guard.stopped(), timeout_ms, retries), sms::Ending::Aborted)),
         };
     }
 }
@@ -722,7 +754,7 @@ fn hook(inner: &Inner, plan: &Plan, href: &str, attempt: u32, done: Option<(&Att
         let (status, request_id, error) = match a {
             Attempt::Reply { status, request_id, .. } => (Some(*status), text(request_id), JsValue::NULL),
             Attempt::Failed { message, status, request_id, .. } => (*status, text(request_id), message.as_str().into()),
-            Attempt::Stopped => (None, JsValue::NULL, if stopped == TIMED_OUT { "timeoutMs elapsed" } else { "aborted" }.into()),
+            Attempt::Stopped { status, request_id } => (*status, text(request_id), if stopped == TIMED_OUT { "timeoutMs elapsed" } else { "aborted" }.into()),
         };
         set("status", &status.map_or(JsValue::NULL, JsValue::from));
         set("durationMs", &ms.into());

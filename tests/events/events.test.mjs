@@ -184,6 +184,26 @@ describe("webhooks.subscribe / unsubscribe", () => {
     await assert.rejects(toky.webhooks.subscribe({ event: "new_fax", url }), { kind: "validation", field: "event" });
     await assert.rejects(toky.webhooks.unsubscribe({}), { kind: "validation", field: "id" });
   });
+
+  test(".withResponse() on subscribe and unsubscribe, like every call that talks to Toky", async () => {
+    const url = "http://127.0.0.1:9/with-response?token=abc";
+    const made = await toky.webhooks.subscribe({ event: "new_sms", url }).withResponse();
+    assert.equal(made.response.status, 201, "created by POST /webhooks");
+    assert.equal(made.data.hook_url, url);
+    assert.ok(made.response.headers instanceof Headers);
+    const found = await toky.webhooks.subscribe({ event: "new_sms", url }).withResponse();
+    assert.equal(found.data.id, made.data.id, "the existing hook, found on the list page");
+    assert.equal(found.response.status, 200, "found on GET /webhooks");
+    assert.equal(typeof found.response.retries, "number");
+    const gone = await toky.webhooks.unsubscribe(made.data).withResponse();
+    assert.deepEqual([gone.data, gone.response.status], [true, 200]);
+    const again = await toky.webhooks.unsubscribe(made.data.id).withResponse();
+    assert.deepEqual([again.data, again.response.status], [false, 404], "already gone: false, with the 404 it learned that from");
+    assert.ok(again.response.headers instanceof Headers);
+    // Still a promise of the data, and its failures still reject.
+    assert.equal(await toky.webhooks.unsubscribe(made.data.id), false);
+    await assert.rejects(toky.webhooks.subscribe({ event: "new_fax", url }).withResponse(), { kind: "validation", field: "event" });
+  });
 });
 
 /** Runs an example; exposes its stdout lines, its stderr and its exit. */

@@ -154,7 +154,7 @@ test("next URLs: followed only inside baseUrl's origin and path, else kind api b
   const api = await recorder((req, res, _body, seen) => {
     const page = seen.length;
     res.writeHead(200, { "content-type": "application/json" });
-    const row = { email: "a@example.com", fullname: "A", is_admin: "false" };
+    const row = { email: "a@example.com", fullname: "A", created_at: null, last_update: null, last_connection: null, is_admin: "false", phone_number: null, phone_country: null };
     res.end(JSON.stringify({ count: 1, next: page === 1 ? crafted : null, results: [row] }));
   });
   const o = api.origin, p = api.port;

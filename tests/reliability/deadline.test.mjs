@@ -20,6 +20,10 @@ before(async () => {
       res.writeHead(200, { "content-type": "application/json", "x-request-id": "req-stall", "content-length": "1000" });
       res.write('{"count": 1, "results": [');
     }
+    if (req.url.startsWith("/v1/sms/send")) {
+      res.writeHead(422, { "content-type": "application/json", "x-request-id": "req-422" });
+      res.write('{"success": false, "error_message": "Invalid');
+    }
   });
 });
 after(async () => {
@@ -66,11 +70,24 @@ test("deadline: the body stalls after the headers (real socket)", async () => {
   const toky = new Toky({ apiKey: KEY, baseUrl: stall.origin + "/v1", maxRetries: 0, timeoutMs: 400 });
   const e = await settles(() => toky.agents.list(), "timeout", { min: 400, max: 400 + SLACK }, "body stalls");
   assert.equal(e.operation, "agents.list");
+  // The status line and headers had arrived: the error keeps them.
+  assert.equal(e.status, 200);
+  assert.equal(e.requestId, "req-stall");
+});
+
+test("deadline: an sms.send whose 4xx body stalls keeps status and request id, and is not sent", async () => {
+  const seen = [];
+  const toky = new Toky({ apiKey: KEY, baseUrl: stall.origin + "/v1", maxRetries: 0, timeoutMs: 400, onRequest: (i) => seen.push(i.method) });
+  const e = await settles(() => toky.sms.send({ from: "+13055550100", to: "+15551234567", text: "hi" }), "timeout", { min: 400, max: 400 + SLACK }, "4xx body stalls");
+  assert.deepEqual([e.status, e.requestId, e.sent], [422, "req-422", false], e.message);
+  assert.deepEqual(seen, ["POST"], "a 4xx answer means not sent: no SMS history read");
 });
 
 test("deadline: the body stalls after the headers (a Response whose stream never ends)", async () => {
   const toky = client({ maxRetries: 0, timeoutMs: 300, fetch: async () => endless({ "x-request-id": "req-endless" }) });
-  await settles(() => toky.contacts.get("+15551234567"), "timeout", { min: 300, max: 300 + SLACK }, "endless body");
+  const e = await settles(() => toky.contacts.get("+15551234567"), "timeout", { min: 300, max: 300 + SLACK }, "endless body");
+  assert.equal(e.status, 200);
+  assert.equal(e.requestId, "req-endless");
 });
 
 test("deadline: covers retries and backoff (503 three times, maxRetries 5, timeoutMs 1200)", async () => {

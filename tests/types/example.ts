@@ -34,7 +34,7 @@ async function example(): Promise<void> {
   await toky.sms.list({ since: "2026-11-01", until: new Date(), limit: 10 });
 
   const vm: Voicemail & { url: string } = await toky.voicemails.get("vm-1");
-  const duration: number | null = vm.duration;
+  const duration: number | null | undefined = vm.duration; // optional: the contract leaves voicemail fields open
   const cdrs: Page<CallRecord> = await toky.calls.list({ since: new Date(0) });
   const code: number | null = cdrs.results[0].disposition_code;
   const webCall: boolean | null = cdrs.results[0].web_call;
