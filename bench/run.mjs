@@ -37,11 +37,13 @@ const elapsed = () => ((performance.now() - T0) / 1000).toFixed(1) + " s";
 const section = (s) => log(`\n== ${s}  [${elapsed()}]`);
 
 const NAMES = ["fetch", "axios", "toky", "toky_browser"];
+// results.md from this line on is written by hand (analysis across runs) and kept by each run.
+const NOTES_MARKER = "<!-- analysis: written by hand, kept across runs -->";
 /** The two builds of the package: result keys and labels. */
 const BUILDS = [["toky", "server build"], ["toky_browser", "browser build"]];
 // --md-only: rewrite results.md from results.json (after editing the report's wording).
 if (process.argv.includes("--md-only")) {
-  writeFileSync(here("results.md"), markdown(JSON.parse(readFileSync(here("results.json"), "utf8"))));
+  writeFileSync(here("results.md"), markdown(JSON.parse(readFileSync(here("results.json"), "utf8"))) + keptNotes());
   process.exit(0);
 }
 const { Toky } = await import(new URL("../pkg/node.js", import.meta.url));
@@ -319,11 +321,18 @@ results.goals = goals(results);
 results.run_seconds = round((performance.now() - T0) / 1000, 1);
 writeFileSync(here("results.json"), JSON.stringify(results, null, 2) + "\n");
 const md = markdown(results);
-writeFileSync(here("results.md"), md);
+writeFileSync(here("results.md"), md + keptNotes());
 log("\n" + md);
 log(`wrote bench/results.json and bench/results.md in ${results.run_seconds} s`);
 
 // =============================================================================================
+
+/** The hand-written analysis at the end of results.md (from NOTES_MARKER on), which a run keeps. */
+function keptNotes() {
+  const old = existsSync(here("results.md")) ? readFileSync(here("results.md"), "utf8") : "";
+  const at = old.indexOf(NOTES_MARKER);
+  return at < 0 ? "" : "\n" + old.slice(at);
+}
 
 /** Runs `node args…`, resolving its stdout; rejects on a non-zero exit. */
 function child(args, opts = {}) {
