@@ -1,4 +1,6 @@
-// Cold start, in a fresh process: node bench/cold-child.mjs <toky|axios|none>
+// Cold start, in a fresh process:
+//   node bench/cold-child.mjs <toky|toky_browser|toky-phases|toky_browser-phases|axios|none>
+// toky is pkg/node.js (the server build); toky_browser loads the browser build the same way.
 // Times the dynamic import and the client's construction with performance.now() (whose origin
 // is this process's start, so `ready_since_process_start_ms` includes Node's own boot).
 // Prints one JSON line. Makes no request: "ready" means a client that can make its first call.
@@ -11,16 +13,29 @@ if (who == "toky") {
   const client = new Toky({ apiKey: "demo-key", baseUrl: "http://127.0.0.1:9/v1" });
   t2 = performance.now();
   if (!client.contacts) throw new Error("no client");
-} else if (who == "toky-phases") {
-  // pkg/node.js step by step, to see which part of the import costs what.
-  const p = {};
-  let t = performance.now();
+} else if (who == "toky_browser") {
+  // What pkg/node.js does, with the browser build's glue and .wasm.
   const { readFileSync } = globalThis.process?.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));
   const glue = await import(new URL("../pkg/glue.js", import.meta.url));
   const { setWasm, Toky } = await import(new URL("../pkg/skin.js", import.meta.url));
+  glue.initSync({ module: readFileSync(new URL("../pkg/toky_wasm_bg.wasm", import.meta.url)) });
+  setWasm(glue);
+  t1 = performance.now();
+  const client = new Toky({ apiKey: "demo-key", baseUrl: "http://127.0.0.1:9/v1" });
+  t2 = performance.now();
+  if (!client.contacts) throw new Error("no client");
+} else if (who == "toky-phases" || who == "toky_browser-phases") {
+  // pkg/node.js step by step (with the server build, or the browser build's files), to see which
+  // part of the import costs what.
+  const [glueFile, wasmFile] = who == "toky-phases" ? ["glue-server.js", "toky_wasm_server_bg.wasm"] : ["glue.js", "toky_wasm_bg.wasm"];
+  const p = {};
+  let t = performance.now();
+  const { readFileSync } = globalThis.process?.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));
+  const glue = await import(new URL("../pkg/" + glueFile, import.meta.url));
+  const { setWasm, Toky } = await import(new URL("../pkg/skin.js", import.meta.url));
   p.load_js_modules_ms = performance.now() - t;
   t = performance.now();
-  const bytes = readFileSync(new URL("../pkg/toky_wasm_bg.wasm", import.meta.url));
+  const bytes = readFileSync(new URL("../pkg/" + wasmFile, import.meta.url));
   p.read_wasm_ms = performance.now() - t;
   t = performance.now();
   const module = new WebAssembly.Module(bytes);

@@ -1,5 +1,6 @@
-// Helpers shared by the benchmark scripts: starting/stopping toky-mock, statistics, the three
-// contenders (plain fetch, axios, toky-wasm) and small formatting helpers. Loopback only.
+// Helpers shared by the benchmark scripts: starting/stopping toky-mock, statistics, the
+// contenders (plain fetch, axios, toky-wasm's server and browser builds) and small formatting
+// helpers. Loopback only.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -119,7 +120,7 @@ export function ratioCI(a, b, p = 50, reps = 400) {
 
 export const round = (x, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
-/** The 6 orders of 3 contenders, cycled round by round, so none is always first or last. */
+/** Every order of the contenders (24 for 4), cycled round by round, so none is always first or last. */
 export function orders(names) {
   const out = [];
   const perm = (a, rest) => (rest.length ? rest.forEach((x, i) => perm([...a, x], rest.filter((_, j) => j != i))) : out.push(a));
@@ -144,10 +145,27 @@ async function follow(base, getPage, max, visit) {
   return n;
 }
 
-/** Builds the three contenders against `base` (…/v1). Each op resolves to what it decoded. */
-export async function contenders(base, { axios, Toky }) {
-  const ax = axios.create({ baseURL: base, headers: HEADERS });
+/** A toky-wasm contender: `Toky` is the class of one build. */
+function tokyContender(Toky, base) {
   const toky = new Toky({ apiKey: KEY, baseUrl: base });
+  return {
+    getContact: (phone) => toky.contacts.get(phone),
+    list: (limit) => toky.contacts.list({ limit }),
+    send: (input) => toky.sms.send(input),
+    async iterate(max, visit) {
+      let n = 0;
+      for await (const c of toky.contacts.iterate({ pageSize: 500, max })) {
+        n++;
+        visit(c);
+      }
+      return n;
+    },
+  };
+}
+
+/** Builds the contenders against `base` (…/v1). Each op resolves to what it decoded. */
+export async function contenders(base, { axios, Toky, TokyBrowser }) {
+  const ax = axios.create({ baseURL: base, headers: HEADERS });
   const jsonHeaders = { ...HEADERS, "Content-Type": "application/json" };
   return {
     fetch: {
@@ -162,19 +180,8 @@ export async function contenders(base, { axios, Toky }) {
       send: async (input) => (await ax.post("/sms/send", input)).data,
       iterate: (max, visit) => follow(base, async (url) => (await ax.get(url)).data, max, visit),
     },
-    toky: {
-      getContact: (phone) => toky.contacts.get(phone),
-      list: (limit) => toky.contacts.list({ limit }),
-      send: (input) => toky.sms.send(input),
-      async iterate(max, visit) {
-        let n = 0;
-        for await (const c of toky.contacts.iterate({ pageSize: 500, max })) {
-          n++;
-          visit(c);
-        }
-        return n;
-      },
-    },
+    toky: tokyContender(Toky, base),
+    toky_browser: tokyContender(TokyBrowser, base),
   };
 }
 

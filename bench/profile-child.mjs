@@ -3,20 +3,21 @@
 //   fake-*: the client with a `fetch` option that answers at once with bytes fetched from the mock
 //           beforehand, so only the client's own work is profiled (no sockets, no undici);
 //   net-*:  the real path over loopback (undici included).
-// The wasm is wasm-bindgen's output before wasm-opt (build/glue/web), which still has its name
-// section, so the profile names Rust functions; it is the same code as the shipped pkg/ wasm but
-// without wasm-opt -Oz. Falls back to pkg/ (functions unnamed) if build/glue/web is missing.
+// The wasm is the server build (what pkg/node.js loads) as wasm-bindgen wrote it before wasm-opt
+// (build/glue-server/web), which still has its name section, so the profile names Rust functions;
+// it is the same code as the shipped pkg/ wasm but without wasm-opt -O3. Falls back to pkg/
+// (functions unnamed) if build/glue-server/web is missing.
 import { readFileSync, existsSync } from "node:fs";
 
 const [url, mode = "fake-get", callsArg] = process.argv.slice(2);
 const base = url + "/v1";
 const H = { "X-Toky-Key": "demo-key" };
-const named = new URL("../build/glue/web/toky_wasm.js", import.meta.url);
-const namedWasm = new URL("../build/glue/web/toky_wasm_bg.wasm", import.meta.url);
+const named = new URL("../build/glue-server/web/toky_wasm_server.js", import.meta.url);
+const namedWasm = new URL("../build/glue-server/web/toky_wasm_server_bg.wasm", import.meta.url);
 const useNamed = existsSync(named) && existsSync(namedWasm);
-const glue = await import(useNamed ? named : new URL("../pkg/glue.js", import.meta.url));
+const glue = await import(useNamed ? named : new URL("../pkg/glue-server.js", import.meta.url));
 const { setWasm, Toky } = await import(new URL("../pkg/skin.js", import.meta.url));
-glue.initSync({ module: readFileSync(useNamed ? namedWasm : new URL("../pkg/toky_wasm_bg.wasm", import.meta.url)) });
+glue.initSync({ module: readFileSync(useNamed ? namedWasm : new URL("../pkg/toky_wasm_server_bg.wasm", import.meta.url)) });
 setWasm(glue);
 
 const list = async (limit) => new Uint8Array(await (await fetch(base + "/contacts?limit=" + limit, { headers: H })).arrayBuffer());

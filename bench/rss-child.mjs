@@ -1,5 +1,6 @@
 // Memory while iterating a long contact list, in a process of its own (run with --expose-gc).
-//   node --expose-gc bench/rss-child.mjs <mockUrl> <toky|fetch> [records=1000000] [every=10000]
+//   node --expose-gc bench/rss-child.mjs <mockUrl> <toky|toky_browser|fetch> [records=1000000] [every=10000]
+// toky is the server build (what pkg/node.js loads), toky_browser the browser build.
 // Samples process.memoryUsage() every `every` records (no forced GC: what a user's process would
 // see), plus a forced-GC reading right after the first `every` records and at the end. Prints one
 // JSON line. The mock's request journal is cleared every 100,000 records so the mock stays small.
@@ -18,14 +19,15 @@ const gcMem = () => {
 };
 
 let records, wasmMemory = null;
-if (who == "toky") {
+if (who == "toky" || who == "toky_browser") {
   // What pkg/node.js does, keeping initSync's return (the wasm exports) to read the size of the
   // wasm linear memory, which is part of RSS and never shrinks.
+  const [glueFile, wasmFile] = who == "toky" ? ["glue-server.js", "toky_wasm_server_bg.wasm"] : ["glue.js", "toky_wasm_bg.wasm"];
   const { readFileSync } = await import("node:fs");
-  const glue = await import(new URL("../pkg/glue.js", import.meta.url));
+  const glue = await import(new URL("../pkg/" + glueFile, import.meta.url));
   const { setWasm, Toky } = await import(new URL("../pkg/skin.js", import.meta.url));
   // The export names are minified: find the memory by type.
-  wasmMemory = Object.values(glue.initSync({ module: readFileSync(new URL("../pkg/toky_wasm_bg.wasm", import.meta.url)) })).find((v) => v instanceof WebAssembly.Memory) ?? null;
+  wasmMemory = Object.values(glue.initSync({ module: readFileSync(new URL("../pkg/" + wasmFile, import.meta.url)) })).find((v) => v instanceof WebAssembly.Memory) ?? null;
   setWasm(glue);
   const toky = new Toky({ apiKey: "demo-key", baseUrl: base });
   records = toky.contacts.iterate({ pageSize: 500, max: N });

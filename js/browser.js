@@ -1,5 +1,6 @@
-// Browsers and bundlers (Vite, webpack, esbuild): the .wasm is fetched (bundlers emit it as an
-// asset from this `new URL`) and compiled with streaming before the module finishes loading.
+// Browsers and bundlers (Vite, webpack, esbuild): the browser build's .wasm (size-optimised) is
+// fetched (bundlers emit it as an asset from this `new URL`) and compiled with streaming before
+// the module finishes loading.
 // Service workers forbid top-level await: use "toky-wasm/inline" there.
 import init, * as glue from "./glue.js";
 import { setWasm } from "./skin.js";

@@ -1,6 +1,7 @@
 "use strict";
-// Node (require): wasm-bindgen's nodejs glue loads the same .wasm synchronously on require.
-const glue = require("./glue.cjs");
+// Node (require): wasm-bindgen's nodejs glue loads the server build's .wasm (speed-optimised, the
+// same one node.js reads) synchronously on require.
+const glue = require("./glue-server.cjs");
 const skin = require("./skin.cjs");
 
 skin.setWasm(glue);

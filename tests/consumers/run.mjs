@@ -119,6 +119,22 @@ function check(r) {
   return r;
 }
 
+// Which build each runtime must load (scripts/build.sh): servers the speed-optimised wasm,
+// pages, bundlers and the extension (inline) the size-optimised one.
+const SERVER_WASM = "toky_wasm_server_bg.wasm", BROWSER_WASM = "toky_wasm_bg.wasm";
+/** Node consumers: runs main.js with wasm-trace.cjs preloaded; checks the .wasm files it read. */
+async function runNode(dir) {
+  const trace = join(dir, "wasm-trace.log");
+  const out = await run(process.execPath, ["--require", join(here, "wasm-trace.cjs"), "main.js", baseUrl], {
+    cwd: dir, env: { TOKY_WASM_TRACE: trace }, quiet: true,
+  });
+  const read = existsSync(trace) ? readFileSync(trace, "utf8").trim().split("\n") : [];
+  if (read.join() != SERVER_WASM) throw new Error(`expected the server build (${SERVER_WASM}) to be read once, read: ${read.join(", ") || "none"}`);
+  return out;
+}
+/** The browser build's bytes as installed in dir (what a page must fetch). */
+const browserWasm = (dir) => readFileSync(join(dir, "node_modules/toky-wasm", BROWSER_WASM));
+
 const MIME = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
   ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml",
@@ -127,8 +143,10 @@ const MIME = {
 /** A tiny static file server for dir on 127.0.0.1 (a random port). */
 function serve(dir) {
   const top = resolve(dir);
+  const paths = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    paths.push(path);
     let file = normalize(join(top, path));
     if (file !== top && !file.startsWith(top + sep)) return res.writeHead(403).end();
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
@@ -137,7 +155,7 @@ function serve(dir) {
     res.end(readFileSync(file));
   });
   return new Promise((ok) =>
-    server.listen(0, "127.0.0.1", () => ok({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
+    server.listen(0, "127.0.0.1", () => ok({ url: `http://127.0.0.1:${server.address().port}`, paths, close: () => server.close() })),
   );
 }
 
@@ -186,12 +204,12 @@ async function inChromium(url) {
 const consumers = {
   async "node-esm"() {
     const dir = await prepare("node-esm");
-    return check(lastJson(await run(process.execPath, ["main.js", baseUrl], { cwd: dir, quiet: true })));
+    return check(lastJson(await runNode(dir)));
   },
 
   async "node-cjs"() {
     const dir = await prepare("node-cjs");
-    const r = check(lastJson(await run(process.execPath, ["main.js", baseUrl], { cwd: dir, quiet: true })));
+    const r = check(lastJson(await runNode(dir)));
     if (!r.runtime.includes("node.cjs")) throw new Error("require() did not resolve to node.cjs: " + r.runtime);
     return r;
   },
@@ -202,10 +220,11 @@ const consumers = {
     // --cached-only: fail rather than download anything. `deno check` proves the bare import
     // finds the package's types ("types" under the "deno" condition).
     await run(bin("deno"), ["check", "--cached-only", "--quiet", "main.ts"], { cwd: dir, env });
-    // Permissions: see deno/main.ts.
+    // Permissions: see deno/main.ts. Reading only the server build's file is allowed, so a Deno
+    // entry that loaded another build would fail here.
     const out = await run(
       bin("deno"),
-      ["run", "--cached-only", "--allow-net=127.0.0.1", "--allow-read=node_modules/toky-wasm", "main.ts", baseUrl],
+      ["run", "--cached-only", "--allow-net=127.0.0.1", `--allow-read=node_modules/toky-wasm/${SERVER_WASM}`, "main.ts", baseUrl],
       { cwd: dir, env, quiet: true },
     );
     return check(lastJson(out));
@@ -217,6 +236,8 @@ const consumers = {
     const assets = readdirSync(join(dir, "dist/assets"));
     const wasm = assets.find((f) => f.endsWith(".wasm"));
     if (!wasm) throw new Error("vite build emitted no .wasm asset: " + assets.join(", "));
+    if (!readFileSync(join(dir, "dist/assets", wasm)).equals(browserWasm(dir)))
+      throw new Error(`vite build emitted ${wasm}, which is not the browser build (${BROWSER_WASM})`);
     // The entry's init (fetch + compile the .wasm, hand it to the skin) must survive
     // tree-shaking: a bundle that no longer names the asset has dropped it.
     const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(dir, "dist/assets", f), "utf8")).join("\n");
@@ -255,7 +276,10 @@ const consumers = {
     const dir = await prepare("browser-nobundler");
     const site = await serve(dir);
     try {
-      return check(await inChromium(`${site.url}/?api=${encodeURIComponent(baseUrl)}`));
+      const r = check(await inChromium(`${site.url}/?api=${encodeURIComponent(baseUrl)}`));
+      const wasm = site.paths.filter((p) => p.endsWith(".wasm")).map((p) => p.split("/").pop());
+      if (wasm.join() != BROWSER_WASM) throw new Error(`expected the page to fetch the browser build (${BROWSER_WASM}), fetched: ${wasm.join(", ") || "none"}`);
+      return r;
     } finally {
       site.close();
     }
@@ -292,6 +316,9 @@ const consumers = {
     const dir = await prepare("mv3-extension");
     // What an extension author does: ship the package's files inside the extension.
     cpSync(join(dir, "node_modules/toky-wasm"), join(dir, "vendor/toky-wasm"), { recursive: true });
+    // toky-wasm/inline embeds the browser build.
+    if (!readFileSync(join(dir, "vendor/toky-wasm/inline.js"), "utf8").includes(browserWasm(dir).toString("base64")))
+      throw new Error(`inline.js does not embed the browser build (${BROWSER_WASM})`);
     rmSync(join(dir, "node_modules"), { recursive: true });
     const { chromium } = require("playwright-core");
     const context = await chromium.launchPersistentContext(join(work, ".mv3-profile"), {

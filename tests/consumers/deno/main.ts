@@ -1,9 +1,10 @@
 // Deno consumer: a bare import resolved from ./node_modules (deno.json "nodeModulesDir": "manual"),
 // no init call, no npm: specifier. Usage:
-//   deno run --allow-net=127.0.0.1 --allow-read=node_modules/toky-wasm main.ts <baseUrl>
+//   deno run --allow-net=127.0.0.1 --allow-read=node_modules/toky-wasm/toky_wasm_server_bg.wasm main.ts <baseUrl>
 // Permissions, exactly: --allow-net for the API host (here 127.0.0.1, any port; api.toky.co in
-// production) and --allow-read for the package's directory, because the "deno" entry (node.js)
-// reads toky_wasm_bg.wasm beside itself with node:fs. Nothing else (no env, no write, no run).
+// production) and --allow-read for one file, because the "deno" entry (node.js) reads
+// toky_wasm_server_bg.wasm (the server build) beside itself with node:fs. Nothing else (no env, no
+// write, no run).
 import { Toky, TokyError, smsSegments } from "toky-wasm";
 
 const baseUrl = Deno.args[0] ?? "http://127.0.0.1:8080/v1";
