@@ -27,3 +27,4 @@ node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --converge --low-memory-
 # The record types of index.d.ts, generated from the Rust record structs.
 cargo run --quiet --example typescript > build/records.d.ts
 node scripts/pack.mjs
+bash scripts/build-mock.sh
