@@ -32,3 +32,4 @@ fuzz:
 
 clean:
 	rm -rf target build pkg/*.js pkg/*.cjs pkg/*.wasm pkg/*.d.ts pkg/*.d.cts pkg/*.tgz node_modules
+	find mock/pkg -mindepth 1 ! -name package.json ! -name README.md -delete
