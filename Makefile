@@ -25,6 +25,7 @@ demo: build
 bench: build
 	@cargo build --release -q -p toky-mock
 	@node bench/run.mjs
+	@node bench/mock.mjs
 
 # libFuzzer targets of the core (fuzz/, cargo-fuzz; installs cargo-fuzz if missing).
 fuzz:
