@@ -25,6 +25,7 @@ demo: build
 bench: build
 	@cargo build --release -q -p toky-mock
 	@node bench/run.mjs
+	@node bench/mock.mjs
 
 # The API reference (TypeDoc over the shipped .d.ts) into build/docs; fails on an undocumented export.
 docs: build
@@ -37,3 +38,4 @@ fuzz:
 
 clean:
 	rm -rf target build pkg/*.js pkg/*.cjs pkg/*.wasm pkg/*.d.ts pkg/*.d.cts pkg/*.tgz node_modules
+	find mock/pkg -mindepth 1 ! -name package.json ! -name README.md -delete

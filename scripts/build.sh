@@ -42,3 +42,4 @@ node_modules/.bin/wasm-opt -O3 --low-memory-unused $features --strip-debug --str
 # The record types of index.d.ts, generated from the Rust record structs.
 cargo run --quiet --example typescript > build/records.d.ts
 node scripts/pack.mjs
+bash scripts/build-mock.sh

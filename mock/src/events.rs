@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::data::{self, Cdr, Sms, Voicemail};
+use crate::runtime;
 use crate::state::{lock, App, Db, Delivery};
 
 pub const EVENTS: [&str; 7] = [
@@ -162,7 +163,7 @@ pub fn fire(app: &Arc<App>, event: &str, payload: Value) {
         });
         let app = app.clone();
         let body = serde_json::to_vec(&payload).unwrap_or_default();
-        tokio::spawn(async move { deliver(app, generation, id, url, body).await });
+        runtime::spawn(async move { deliver(app, generation, id, url, body).await });
     }
 }
 
@@ -170,36 +171,18 @@ async fn deliver(app: Arc<App>, generation: u64, id: u64, url: String, body: Vec
     let attempts = 1 + RETRY_BACKOFF_MS.len();
     for attempt in 0..attempts {
         if attempt > 0 {
-            tokio::time::sleep(Duration::from_millis(RETRY_BACKOFF_MS[attempt - 1])).await;
+            runtime::sleep(&app.client, Duration::from_millis(RETRY_BACKOFF_MS[attempt - 1])).await;
         }
         if app.generation.load(Ordering::SeqCst) != generation {
             return; // reset happened: this delivery belongs to a discarded state
         }
-        let res = app
-            .client
-            .post(&url)
-            .header("content-type", "application/json")
-            .header("user-agent", "toky-mock-webhooks/1")
-            .timeout(Duration::from_secs(5))
-            .body(body.clone())
-            .send()
-            .await;
+        let res = runtime::post(&app.client, &url, body.clone()).await;
         let (ok, status, error) = match res {
-            Ok(r) => {
-                let s = r.status();
-                // read (and discard) the body so the connection closes cleanly
-                let _ = r.bytes().await;
-                (
-                    s.is_success(),
-                    Some(s.as_u16()),
-                    if s.is_success() {
-                        None
-                    } else {
-                        Some(format!("HTTP {}", s.as_u16()))
-                    },
-                )
+            Ok(s) => {
+                let ok = (200..300).contains(&s);
+                (ok, Some(s), (!ok).then(|| format!("HTTP {s}")))
             }
-            Err(e) => (false, None, Some(e.to_string())),
+            Err(e) => (false, None, Some(e)),
         };
         if app.generation.load(Ordering::SeqCst) != generation {
             return;

@@ -1,23 +1,6 @@
 //! toky-mock: a faithful local fake of the Toky REST API (see mock/README.md).
 
-mod api;
-mod control;
-mod data;
-mod error;
-mod events;
-mod extract;
-mod filter;
-mod input;
-mod openapi;
-mod prng;
-mod proxy;
-mod segments;
-mod server;
-mod state;
-mod time;
-mod util;
-mod wav;
-
+// The native front end (wasm32 builds take only the library: `--lib`).
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,7 +10,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use state::{App, Config, DEFAULT_API_KEY};
+use toky_mock::state::{App, Config, DEFAULT_API_KEY};
+use toky_mock::{data, pipeline, server};
 
 /// A local fake of the Toky REST API (https://api.toky.co/v1).
 #[derive(Parser, Debug)]
@@ -191,8 +175,8 @@ async fn run(args: Args) -> ExitCode {
         .timeout(Duration::from_secs(120))
         .build()
         .expect("http client");
-    let app = Arc::new(App::new(args.cfg, local, client));
-    let router = server::router(app.clone());
+    let app = Arc::new(App::new(args.cfg, local.to_string(), client));
+    let router = pipeline::router(app.clone());
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "toky-mock listening on http://{local}");

@@ -1,7 +1,7 @@
 //! `GET /openapi.json`: the contract as an OpenAPI 3.1 document. The source is
 //! `mock/openapi.yaml`, written from `shared/toky-api.md` (not generated from these
-//! handlers, so checking the mock against it checks two independent descriptions). It is
-//! compiled into the binary and converted to JSON once.
+//! handlers, so checking the mock against it checks two independent descriptions). build.rs
+//! turns it into JSON text at build time; it is parsed once, on first use.
 
 use std::sync::{Arc, OnceLock};
 
@@ -13,14 +13,16 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::App;
 use crate::util::{base_url, ok};
 
-pub const SOURCE: &str = include_str!("../openapi.yaml");
+include!(concat!(env!("OUT_DIR"), "/openapi.rs"));
 
 /// The parsed document (or why it did not parse: a build of a broken file still serves
 /// the API, and this route says what is wrong).
 pub fn document() -> &'static Result<Value, String> {
     static DOC: OnceLock<Result<Value, String>> = OnceLock::new();
     DOC.get_or_init(|| {
-        serde_norway::from_str::<Value>(SOURCE).map_err(|e| format!("mock/openapi.yaml: {e}"))
+        GENERATED.map_err(str::to_string).and_then(|json| {
+            serde_json::from_str::<Value>(json).map_err(|e| format!("mock/openapi.yaml: {e}"))
+        })
     })
 }
 

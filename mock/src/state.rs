@@ -2,7 +2,6 @@
 //! journal, webhook deliveries).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -280,7 +279,8 @@ pub const JOURNAL_CAP: usize = 100_000;
 
 pub struct App {
     pub cfg: Config,
-    pub local_addr: SocketAddr,
+    /// `host:port` of base URLs when a request has no usable Host header.
+    pub local_addr: String,
     pub db: Mutex<Db>,
     pub faults: Mutex<Vec<Fault>>,
     pub journal: Mutex<std::collections::VecDeque<JournalEntry>>,
@@ -289,11 +289,12 @@ pub struct App {
     pub generation: AtomicU64,
     pub counter: AtomicU64,
     pub request_counter: AtomicU64,
-    pub client: reqwest::Client,
+    /// Webhook deliveries (and, natively, proxy mode) go through this.
+    pub client: crate::runtime::Transport,
 }
 
 impl App {
-    pub fn new(cfg: Config, local_addr: SocketAddr, client: reqwest::Client) -> App {
+    pub fn new(cfg: Config, local_addr: String, client: crate::runtime::Transport) -> App {
         App {
             db: Mutex::new(Db::seeded(cfg.seed, cfg.contacts)),
             cfg,

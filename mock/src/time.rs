@@ -1,6 +1,7 @@
 //! Civil-date arithmetic (no chrono): Toky timestamps are `YYYY-MM-DD HH:MM:SS` in GMT.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+// web-time: std's SystemTime::now() panics on wasm32-unknown-unknown.
+use web_time::{SystemTime, UNIX_EPOCH};
 
 pub const fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

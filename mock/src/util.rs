@@ -62,7 +62,7 @@ pub fn base_url(app: &App, headers: &HeaderMap) -> String {
                     .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b))
         })
         .map(str::to_string)
-        .unwrap_or_else(|| app.local_addr.to_string());
+        .unwrap_or_else(|| app.local_addr.clone());
     format!("http://{host}")
 }
 

@@ -1,0 +1,153 @@
+/**
+ * toky-mock: a faithful, stateful fake of the Toky REST API that runs in-process (a standard
+ * `fetch`), with faults, a journal and webhook deliveries. The same code as the `toky-mock`
+ * server; see the package README.
+ * @packageDocumentation
+ */
+
+/** Options of {@link TokyMock}. An unknown or ill-typed option throws a `TypeError` naming it. */
+export interface TokyMockOptions {
+  /** Seed of the generated data: the same seed always gives the same data. Default 1. */
+  seed?: number;
+  /** The key clients must send in `X-Toky-Key`. Default `"demo-key"`. */
+  apiKey?: string;
+  /** Number of seeded contacts, from 0 to 1,000,000. Default 300. */
+  contacts?: number;
+  /** Refuse webhooks whose `hook_url` is not loopback (localhost, 127.0.0.0/8, [::1]). */
+  loopbackWebhooks?: boolean;
+  /**
+   * Receives every webhook delivery instead of the global `fetch` (no port needed): a `POST`
+   * with the JSON event. A 2xx status counts as delivered; anything else, a throw or no answer
+   * within 5 s is retried like the server does (after 200, 400 and 800 ms).
+   */
+  deliver?: (request: Request) => Response | Promise<Response>;
+}
+
+/** A fault spec, as `POST /__mock/faults` takes it (see the toky-mock README). */
+export interface FaultSpec {
+  /** The path after `/v1` (`"/sms/send"`), or a prefix ending in `*` (`"/contacts/*"`). */
+  route: string;
+  /** Only requests with this method. */
+  method?: string;
+  /** What goes wrong. Default `"status"` (or `"delay"` when only `delay_ms` is given). */
+  kind?: "status" | "drop_before" | "drop_after" | "truncate" | "invalid_json" | "huge" | "hang" | "delay";
+  /** The status of a `status` fault (default 503). */
+  status?: number;
+  /** A `Retry-After` header for a `status` fault: seconds or an HTTP date. */
+  retry_after?: number | string;
+  /** Milliseconds to wait before answering (any kind). */
+  delay_ms?: number;
+  /** How many matching requests misbehave (default 1). */
+  count?: number;
+}
+
+/** An armed fault, as `GET /__mock/faults` lists it. */
+export interface Fault {
+  id: number;
+  route: string;
+  method: string | null;
+  kind: NonNullable<FaultSpec["kind"]>;
+  status: number;
+  retry_after: string | null;
+  delay_ms: number;
+  /** Matching requests left. */
+  count: number;
+}
+
+/** One request the mock received, as `GET /__mock/journal` lists it. */
+export interface JournalEntry {
+  request_id: string;
+  method: string;
+  path: string;
+  query: string | null;
+  /** The request body as text, or null when empty. */
+  body: string | null;
+  /** The status sent, or null when no response was sent (a drop or hang fault). */
+  status: number | null;
+  /** Whether the route's handler ran (false for auth failures and faults before the handler). */
+  handler_ran: boolean;
+  /** The fault that hit this request, if any. */
+  fault: string | null;
+}
+
+/** One webhook delivery, as `GET /__mock/deliveries` lists it. */
+export interface Delivery {
+  id: number;
+  event: string;
+  hook_id: string;
+  hook_url: string;
+  attempts: number;
+  delivered: boolean;
+  last_status: number | null;
+  last_error: string | null;
+  /** The JSON event that was POSTed. */
+  payload: Record<string, unknown>;
+}
+
+/**
+ * An event to simulate, as `POST /__mock/events` takes it: `event` is one of `new_sms`,
+ * `new_call`, `new_voicemail`, `inbound_call_answered`, `inbound_call_ended`, `outbound_call`,
+ * `outbound_call_ended`; other fields shape the record (`from_number`, `to_number`, `text`,
+ * `direction`, `agent`, `duration`, `state`, `count`, ...) or are copied into the payload.
+ */
+export interface EventSpec {
+  event: string;
+  count?: number;
+  [field: string]: unknown;
+}
+
+/** A control call the mock refused: the route's status and JSON error body. */
+export declare class TokyMockError extends Error {
+  /** The HTTP status the control route answered with. */
+  readonly status: number;
+  /** Its JSON body (`{ success: false, error_message }`). */
+  readonly body: unknown;
+}
+
+/**
+ * One in-process Toky account: its own seeded data, faults, journal and deliveries.
+ * @example
+ * const mock = new TokyMock({ seed: 1 });
+ * const toky = new Toky({ apiKey: mock.apiKey, baseUrl: mock.baseUrl, fetch: mock.fetch });
+ */
+export declare class TokyMock {
+  /** @throws TypeError naming an unknown or ill-typed option. */
+  constructor(options?: TokyMockOptions);
+  /** The key this mock accepts in `X-Toky-Key`. */
+  readonly apiKey: string;
+  /** The Toky base URL to give a client together with {@link TokyMock.fetch} (ends in `/v1`). */
+  readonly baseUrl: string;
+  /** The mock's origin; `/__mock/*` and `/openapi.json` live under it. */
+  readonly origin: string;
+  /**
+   * A standard `fetch` answered by the mock (pass it unbound: `fetch: mock.fetch`). Takes a
+   * string (relative ones resolve against {@link TokyMock.origin}), a `URL` or a `Request`;
+   * honours `init.signal`; resolves to a real `Response`. Faults behave as on the wire:
+   * `drop_before`/`drop_after` reject with a `TypeError`, `hang` settles only when the signal
+   * aborts (rejecting with its reason).
+   */
+  readonly fetch: typeof globalThis.fetch;
+  /** Every request so far, oldest first. */
+  journal(): Promise<JournalEntry[]>;
+  /** Empties the journal. */
+  clearJournal(): Promise<{ success: true }>;
+  /** Arms a fault; a bad spec rejects with a {@link TokyMockError}. */
+  fault(spec: FaultSpec): Promise<Fault>;
+  /** The faults still armed. */
+  faults(): Promise<Fault[]>;
+  /** Disarms every fault. */
+  clearFaults(): Promise<{ success: true; cleared: number }>;
+  /** Simulates an event: records it and delivers its webhooks. Resolves to its payload (an array with `count`). */
+  simulate(spec: EventSpec): Promise<Record<string, unknown> | Record<string, unknown>[]>;
+  /** Webhook deliveries so far. */
+  deliveries(): Promise<Delivery[]>;
+  /** Forgets past deliveries. */
+  clearDeliveries(): Promise<{ success: true }>;
+  /** Back to the seeded state: data, faults, journal and deliveries. */
+  reset(): Promise<void>;
+  /** The account's SMS numbers (the valid `from` of `sms.send`). */
+  numbers(): Promise<string[]>;
+  /** Clears every timer and rejects pending requests; any later call fails. */
+  close(): void;
+}
+
