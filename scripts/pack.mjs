@@ -108,7 +108,7 @@ const KB = 1024;
 // The ceiling: the browser build's .wasm after gzip -9 (`--check`, run by `make test`, fails the
 // build over it). The goal `make bench` reports against is lower (README, Size). The server build
 // trades bytes for speed on purpose and has no ceiling.
-const budget = { wasm: 120 * KB, entry: 12 * KB };
+const budget = { wasm: 121 * KB, entry: 12 * KB };
 const mark = (n, b) => `${((100 * n) / b).toFixed(1)}% of the ${b} B budget${n > b ? ": OVER" : ""}`;
 console.log("size report (gzip -9):");
 console.log(`  toky_wasm_bg.wasm  ${report.wasm_bytes} B raw, ${report.wasm_gzip_bytes} B gzip (browser build; ${mark(report.wasm_gzip_bytes, budget.wasm)})`);
