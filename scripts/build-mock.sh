@@ -26,4 +26,7 @@ if ! cmp -s "$raw" "$out/input.wasm" || [ ! -s "$out/toky_mock_bg.wasm" ]; then
     "$out/web/toky_mock_bg.wasm" -o "$out/toky_mock_bg.wasm"
   cp "$raw" "$out/input.wasm"
 fi
+# The control API's TypeScript types, generated from their Rust types (native build of the crate,
+# which `make test` and `make demo` build anyway).
+cargo run --quiet --release -p toky-mock --example typescript > "$out/control.d.ts"
 node scripts/pack-mock.mjs

@@ -4,6 +4,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const src = (f) => root + "mock/js/" + f;
@@ -14,8 +15,20 @@ copyFileSync(build("toky_mock_bg.wasm"), pkg("toky_mock_bg.wasm"));
 copyFileSync(build("web/toky_mock.js"), pkg("glue.js"));
 // The nodejs glue loads `toky_mock_bg.wasm` from beside itself, under the name it was given.
 copyFileSync(build("node/toky_mock.js"), pkg("glue.cjs"));
-for (const f of ["core.js", "node.js", "node.cjs", "browser.js", "workerd.js", "index.d.ts", "cli.mjs"]) copyFileSync(src(f), pkg(f));
-copyFileSync(src("index.d.ts"), pkg("index.d.cts"));
+for (const f of ["core.js", "node.js", "node.cjs", "browser.js", "workerd.js", "cli.mjs"]) copyFileSync(src(f), pkg(f));
+
+// index.d.ts: the hand-written declarations (the JS API: options, TokyMock, TokyMockError) with
+// the control API's value types generated from their Rust types (build/mock/control.d.ts, by
+// scripts/build-mock.sh), reprinted by TypeScript's printer so they read like the rest.
+const marker = "// @generated-control-types";
+const handWritten = readFileSync(src("index.d.ts"), "utf8");
+if (!handWritten.includes(marker)) throw new Error("mock/js/index.d.ts lost its " + marker + " marker");
+const generated = ts.createPrinter().printFile(
+  ts.createSourceFile("control.d.ts", readFileSync(build("control.d.ts"), "utf8"), ts.ScriptTarget.Latest, true),
+);
+const dts = handWritten.replace(/\/\/ @generated-control-types[^\n]*\n(\/\/[^\n]*\n)*/, () => generated);
+writeFileSync(pkg("index.d.ts"), dts);
+writeFileSync(pkg("index.d.cts"), dts);
 
 // The core has no imports, so CommonJS is the same code with its exports collected.
 const core = readFileSync(src("core.js"), "utf8");

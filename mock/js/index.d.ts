@@ -23,78 +23,9 @@ export interface TokyMockOptions {
   deliver?: (request: Request) => Response | Promise<Response>;
 }
 
-/** A fault spec, as `POST /__mock/faults` takes it (see the toky-mock README). */
-export interface FaultSpec {
-  /** The path after `/v1` (`"/sms/send"`), or a prefix ending in `*` (`"/contacts/*"`). */
-  route: string;
-  /** Only requests with this method. */
-  method?: string;
-  /** What goes wrong. Default `"status"` (or `"delay"` when only `delay_ms` is given). */
-  kind?: "status" | "drop_before" | "drop_after" | "truncate" | "invalid_json" | "huge" | "hang" | "delay";
-  /** The status of a `status` fault (default 503). */
-  status?: number;
-  /** A `Retry-After` header for a `status` fault: seconds or an HTTP date. */
-  retry_after?: number | string;
-  /** Milliseconds to wait before answering (any kind). */
-  delay_ms?: number;
-  /** How many matching requests misbehave (default 1). */
-  count?: number;
-}
-
-/** An armed fault, as `GET /__mock/faults` lists it. */
-export interface Fault {
-  id: number;
-  route: string;
-  method: string | null;
-  kind: NonNullable<FaultSpec["kind"]>;
-  status: number;
-  retry_after: string | null;
-  delay_ms: number;
-  /** Matching requests left. */
-  count: number;
-}
-
-/** One request the mock received, as `GET /__mock/journal` lists it. */
-export interface JournalEntry {
-  request_id: string;
-  method: string;
-  path: string;
-  query: string | null;
-  /** The request body as text, or null when empty. */
-  body: string | null;
-  /** The status sent, or null when no response was sent (a drop or hang fault). */
-  status: number | null;
-  /** Whether the route's handler ran (false for auth failures and faults before the handler). */
-  handler_ran: boolean;
-  /** The fault that hit this request, if any. */
-  fault: string | null;
-}
-
-/** One webhook delivery, as `GET /__mock/deliveries` lists it. */
-export interface Delivery {
-  id: number;
-  event: string;
-  hook_id: string;
-  hook_url: string;
-  attempts: number;
-  delivered: boolean;
-  last_status: number | null;
-  last_error: string | null;
-  /** The JSON event that was POSTed. */
-  payload: Record<string, unknown>;
-}
-
-/**
- * An event to simulate, as `POST /__mock/events` takes it: `event` is one of `new_sms`,
- * `new_call`, `new_voicemail`, `inbound_call_answered`, `inbound_call_ended`, `outbound_call`,
- * `outbound_call_ended`; other fields shape the record (`from_number`, `to_number`, `text`,
- * `direction`, `agent`, `duration`, `state`, `count`, ...) or are copied into the payload.
- */
-export interface EventSpec {
-  event: string;
-  count?: number;
-  [field: string]: unknown;
-}
+// @generated-control-types: FaultSpec, RetryAfter, FaultKind, Fault, JournalEntry, Delivery,
+// EventSpec, Simulated, Loose, JsonValue, generated from toky-mock's Rust types (mock/examples/typescript.rs)
+// by scripts/pack-mock.mjs.
 
 /** A control call the mock refused: the route's status and JSON error body. */
 export declare class TokyMockError extends Error {
@@ -137,8 +68,12 @@ export declare class TokyMock {
   faults(): Promise<Fault[]>;
   /** Disarms every fault. */
   clearFaults(): Promise<{ success: true; cleared: number }>;
-  /** Simulates an event: records it and delivers its webhooks. Resolves to its payload (an array with `count`). */
-  simulate(spec: EventSpec): Promise<Record<string, unknown> | Record<string, unknown>[]>;
+  /**
+   * Simulates an event: records it and delivers its webhooks. Resolves to what it did (an
+   * array of them when `spec.count` is given); a bad spec rejects with a {@link TokyMockError}.
+   */
+  simulate(spec: EventSpec & { count?: undefined }): Promise<Simulated>;
+  simulate(spec: EventSpec): Promise<Simulated | Simulated[]>;
   /** Webhook deliveries so far. */
   deliveries(): Promise<Delivery[]>;
   /** Forgets past deliveries. */

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::data::{self, is_e164, Cdr, Voicemail, SMS_NUMBERS};
@@ -25,29 +25,69 @@ pub const MAX_EVENT_COUNT: u64 = 1000;
 /// Largest `started_s_ago`: a day.
 pub const MAX_STARTED_S_AGO: i64 = 86_400;
 
-/// `POST /__mock/events`: the event, how many, and fields that shape the record (strings,
-/// numbers or booleans). Any other field lands in `extras` and is copied verbatim into the
-/// webhook payload.
+/// An event to simulate, as `POST /__mock/events` takes it: `event` is one of `new_sms`,
+/// `new_call`, `new_voicemail`, `inbound_call_answered`, `inbound_call_ended`, `outbound_call`,
+/// `outbound_call_ended`; the other named fields shape the record (strings, numbers or
+/// booleans), and any other field is copied verbatim into the webhook payload.
 #[derive(Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(not(target_arch = "wasm32"), ts(optional_fields))]
 pub struct EventSpec {
+    /// The event (required).
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional = false, type = "string"))]
     event: Option<Loose>,
+    /// How many events (1 to 1,000); the answer is then an array.
     count: Option<Loose>,
+    /// The caller or sender, E.164 (default: a generated customer inbound, the account's
+    /// number outbound).
     from_number: Option<Loose>,
+    /// Same as `from_number`.
     from: Option<Loose>,
+    /// The callee or recipient, E.164.
     to_number: Option<Loose>,
+    /// Same as `to_number`.
     to: Option<Loose>,
+    /// The SMS text (`new_sms`; default: a generated message).
     text: Option<Loose>,
+    /// `"inbound"` (the default, but `outbound` for the `outbound_call*` events) or `"outbound"`.
     direction: Option<Loose>,
+    /// The agent's email.
     agent: Option<Loose>,
+    /// Seconds the call lasted.
     duration: Option<Loose>,
+    /// `"completed"`, `"missed"` or `"unsuccessful"` (sets `disposition_code`).
     state: Option<Loose>,
+    /// A 3-digit SIP-like code (`"200"` answered, `"480"` missed, ...).
     disposition_code: Option<Loose>,
+    /// `"yes"` or `"no"` (or a boolean): whether the call was made from the web app.
     web_call: Option<Loose>,
+    /// The call's id: an event for a call the mock already knows updates that call.
     callid: Option<Loose>,
+    /// A voicemail's transcription (`new_voicemail`).
     transcription: Option<Loose>,
+    /// For a call that just ended: how many seconds ago it began (0 to 86,400).
     started_s_ago: Option<Loose>,
     #[serde(flatten)]
     extras: Map<String, Value>,
+}
+
+/// A simulated event, as `POST /__mock/events` answers (an array of them when `count` is given).
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct Simulated {
+    /// The event's name.
+    event: String,
+    /// The record it added or changed, as the API lists it: the SMS, the call's CDR, or the
+    /// voicemail (with its recording's `url`).
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "Record<string, unknown>"))]
+    record: Value,
+    /// For `new_voicemail`: the CDR of the call that left it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, type = "Record<string, unknown>"))]
+    cdr: Option<Value>,
+    /// The JSON event POSTed to the hooks.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "Record<string, unknown>"))]
+    payload: Value,
 }
 
 fn text_of(v: &Option<Loose>) -> Option<String> {
@@ -158,7 +198,12 @@ fn simulate_sms(app: &Arc<App>, m: &EventSpec) -> ApiResult<Value> {
     merge_extras(&mut payload, m);
     let payload = Value::Object(payload);
     events::fire(app, "new_sms", payload.clone());
-    Ok(json!({"event": "new_sms", "record": to_value(&sms), "payload": payload}))
+    Ok(to_value(&Simulated {
+        event: "new_sms".into(),
+        record: to_value(&sms),
+        cdr: None,
+        payload,
+    }))
 }
 
 fn disposition_for(state: &str) -> Option<&'static str> {
@@ -395,31 +440,52 @@ fn finish_call(
             if let Value::Object(r) = &mut rec {
                 r.insert("url".into(), json!(events::audio_url(base, &vm.id)));
             }
-            json!({"event": event, "record": rec, "cdr": to_value(&cdr), "payload": payload})
+            to_value(&Simulated {
+                event: event.into(),
+                record: rec,
+                cdr: Some(to_value(&cdr)),
+                payload,
+            })
         }
-        None => json!({"event": event, "record": to_value(&cdr), "payload": payload}),
+        None => to_value(&Simulated {
+            event: event.into(),
+            record: to_value(&cdr),
+            cdr: None,
+            payload,
+        }),
     }
 }
 
 // --- faults ----------------------------------------------------------------------------
 
-/// `POST /__mock/faults`; any other field is refused.
+/// A fault spec, as `POST /__mock/faults` takes it; any other field is refused.
 #[derive(Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(not(target_arch = "wasm32"), ts(optional_fields))]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
+    /// The path after `/v1` (`"/sms/send"`), or a prefix ending in `*` (`"/contacts/*"`).
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional = false, type = "string"))]
     route: Option<String>,
+    /// Only requests with this method.
     method: Option<String>,
+    /// The status of a `status` fault, 100 to 599 (default 503).
     status: Option<u64>,
+    /// A `Retry-After` header for a `status` fault: seconds or an HTTP date.
     retry_after: Option<RetryAfter>,
+    /// Milliseconds to wait before answering (any kind), up to 600,000.
     delay_ms: Option<u64>,
+    /// What goes wrong. Default `"status"` (or `"delay"` when only `delay_ms` is given).
     kind: Option<FaultKind>,
+    /// How many matching requests misbehave, 1 to 1,000,000 (default 1).
     count: Option<u64>,
 }
 
 /// Seconds as a number, or a header value sent verbatim (e.g. an HTTP date).
 #[derive(Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(untagged)]
-enum RetryAfter {
+pub enum RetryAfter {
     Seconds(serde_json::Number),
     Text(String),
 }

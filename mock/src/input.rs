@@ -58,6 +58,7 @@ impl TryFrom<String> for NonBlank {
 /// A scalar sent as a string, number or boolean, kept as its (trimmed) text — the loose
 /// values of the control API (`"duration": 22` and `"duration": "22"` mean the same).
 #[derive(Deserialize, Debug, Clone)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(type = "string | number | boolean"))]
 #[serde(try_from = "serde_json::Value")]
 pub struct Loose(pub String);
 

@@ -26,3 +26,47 @@ mod proxy;
 pub mod server;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+/// The TypeScript declarations of the control API's values (faults, journal entries,
+/// deliveries, events), generated from the Rust types above with their `///` docs as JSDoc.
+/// `scripts/build-mock.sh` puts them into the package's `index.d.ts`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn typescript() -> String {
+    use ts_rs::{Config, TS};
+    // Every integer here is far below 2^53, so a JS number, not a bigint.
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        control::FaultSpec::decl(&cfg),
+        control::RetryAfter::decl(&cfg),
+        state::FaultKind::decl(&cfg),
+        state::Fault::decl(&cfg),
+        state::JournalEntry::decl(&cfg),
+        state::Delivery::decl(&cfg),
+        control::EventSpec::decl(&cfg),
+        control::Simulated::decl(&cfg),
+        input::Loose::decl(&cfg),
+        serde_json::Value::decl(&cfg),
+    ];
+    let docs = [
+        control::FaultSpec::docs(),
+        control::RetryAfter::docs(),
+        state::FaultKind::docs(),
+        state::Fault::docs(),
+        state::JournalEntry::docs(),
+        state::Delivery::docs(),
+        control::EventSpec::docs(),
+        control::Simulated::docs(),
+        input::Loose::docs(),
+        Some("/** Any JSON value. */\n".to_string()),
+    ];
+    let mut out = String::new();
+    for (decl, doc) in decls.iter().zip(docs) {
+        if let Some(doc) = doc {
+            out.push_str(&doc);
+        }
+        out.push_str("export ");
+        out.push_str(decl);
+        out.push('\n');
+    }
+    out
+}

@@ -178,7 +178,12 @@ impl Db {
 // Faults
 // ---------------------------------------------------------------------------------------
 
+/// What goes wrong: `status` answers with an error status; `drop_before` closes the connection
+/// before the handler runs; `drop_after` runs the handler, then closes without answering;
+/// `truncate` and `invalid_json` damage the body; `huge` sends an oversized one; `hang` never
+/// answers; `delay` answers late.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     Status,
@@ -206,16 +211,25 @@ impl FaultKind {
     }
 }
 
+/// An armed fault, as `GET /__mock/faults` lists it.
 #[derive(Serialize, Clone, Debug)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Fault {
+    /// Its number, in the order faults were armed.
     pub id: u64,
+    /// The path after `/v1` it matches, or a prefix ending in `*`.
     pub route: String,
+    /// Only requests with this method; null for any method.
     pub method: Option<String>,
+    /// What goes wrong.
     pub kind: FaultKind,
+    /// The status a `status` fault answers with.
     pub status: u16,
+    /// The `Retry-After` header a `status` fault sends, if any.
     pub retry_after: Option<String>,
+    /// Milliseconds it waits before answering.
     pub delay_ms: u64,
-    /// Remaining matching requests that will misbehave.
+    /// Matching requests left that will misbehave.
     pub count: u64,
 }
 
@@ -248,30 +262,53 @@ impl Fault {
 // Journal and deliveries
 // ---------------------------------------------------------------------------------------
 
+/// One request the mock received, as `GET /__mock/journal` lists it.
 #[derive(Serialize, Clone, Debug)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct JournalEntry {
     #[serde(skip)]
     pub seq: u64,
+    /// The `X-Request-Id` the mock answered with.
     pub request_id: String,
+    /// The request's method.
     pub method: String,
+    /// The path, as sent (percent-encoded).
     pub path: String,
+    /// The query string without `?`, or null when there is none.
     pub query: Option<String>,
+    /// The request body as text, or null when empty.
     pub body: Option<String>,
+    /// The status sent, or null when no response was sent (a drop or hang fault).
     pub status: Option<u16>,
+    /// Whether the route's handler ran (false for auth failures and faults before the handler).
     pub handler_ran: bool,
+    /// The kind of the fault that hit this request, if any.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<FaultKind>"))]
     pub fault: Option<&'static str>,
 }
 
+/// One webhook delivery, as `GET /__mock/deliveries` lists it.
 #[derive(Serialize, Clone, Debug)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Delivery {
+    /// Its number, in the order deliveries began.
     pub id: u64,
+    /// The event's name (`new_sms`, ...).
     pub event: String,
+    /// The webhook it went to.
     pub hook_id: String,
+    /// The URL it was POSTed to.
     pub hook_url: String,
+    /// Attempts so far (retries after 200, 400 and 800 ms).
     pub attempts: u32,
+    /// Whether an attempt got a 2xx answer.
     pub delivered: bool,
+    /// The status of the last attempt, or null when it got no answer.
     pub last_status: Option<u16>,
+    /// Why the last attempt failed, if it did.
     pub last_error: Option<String>,
+    /// The JSON event that was POSTed.
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "Record<string, unknown>"))]
     pub payload: Value,
 }
 

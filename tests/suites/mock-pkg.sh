@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# suite: toky-mock npm package: packed tarball beside toky-wasm's, in-process TokyMock (fetch, faults, deliver, close, options), README example, npx toky-mock, Deno, workerd
+# suite: toky-mock npm package: packed tarball beside toky-wasm's, in-process TokyMock (fetch, faults, deliver, close, options), its generated types, README example, npx toky-mock, Deno, workerd
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -13,5 +13,5 @@ printf '{"name":"toky-mock-consumer","private":true,"type":"module"}\n' > packag
 npm install --silent --offline --no-audit --no-fund ./toky-wasm-*.tgz ./toky-mock-*.tgz
 cp "$root"/tests/mock-pkg/*.test.mjs .
 cp -r "$root"/tests/mock-pkg/deno "$root"/tests/mock-pkg/workerd .
-export DENO_BIN="$root/node_modules/.bin/deno" WORKERD_BIN="$root/node_modules/.bin/workerd"
+export DENO_BIN="$root/node_modules/.bin/deno" WORKERD_BIN="$root/node_modules/.bin/workerd" TYPESCRIPT_DIR="$root/node_modules/typescript"
 node --test --test-concurrency=1 ./*.test.mjs
