@@ -16,6 +16,7 @@ copyFileSync(build("web/toky_mock.js"), pkg("glue.js"));
 copyFileSync(build("node/toky_mock.js"), pkg("glue.cjs"));
 for (const f of ["core.js", "node.js", "node.cjs", "browser.js", "workerd.js", "index.d.ts", "cli.mjs"]) copyFileSync(src(f), pkg(f));
 copyFileSync(src("index.d.ts"), pkg("index.d.cts"));
+copyFileSync(root + "LICENSE", pkg("LICENSE"));
 
 // The core has no imports, so CommonJS is the same code with its exports collected.
 const core = readFileSync(src("core.js"), "utf8");
