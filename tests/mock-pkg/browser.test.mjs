@@ -1,12 +1,12 @@
-// The package in headless Chromium: a page with no bundler (browser/, an import map into the
-// installed node_modules of both tarballs) served by a static server on 127.0.0.1, port 0.
-// Checks the page's results, that it fetched toky-mock's wasm and toky-wasm's browser build,
-// and that nothing went to the console as an error.
+// The package in headless Chromium: pages with no bundler (browser/, and the package README's
+// browser example; import maps into the installed node_modules of both tarballs) served by a
+// static server on 127.0.0.1, port 0. Checks the pages' results, that they fetched toky-mock's
+// wasm and toky-wasm's browser build, and that nothing went to the console as an error.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname, join, normalize, resolve, sep } from "node:path";
 
 const require = createRequire(import.meta.url);
@@ -23,6 +23,8 @@ function serve(dir) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     paths.push(path);
+    // A page without <link rel="icon"> asks for one; a 404 would be a console error.
+    if (path === "/favicon.ico") return res.writeHead(204).end();
     const file = normalize(join(top, path));
     if (!file.startsWith(top + sep) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end("not found");
     res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
@@ -31,9 +33,13 @@ function serve(dir) {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({ url: `http://127.0.0.1:${server.address().port}`, paths, close: () => server.close() })));
 }
 
-test("Chromium, no bundler: the page runs the client on new TokyMock (send, list, faults, hang + abort, journal, webhook into its handler, close)", { timeout: 90_000 }, async () => {
+/**
+ * Opens path on the site in headless Chromium and waits until `selector` is there; resolves
+ * with what `read` (run in the page) returns, and the console errors, page errors and failed
+ * requests seen (an uncaught error ends the wait at once).
+ */
+async function inChromium(site, path, selector, read) {
   const { chromium } = require(process.env.PLAYWRIGHT_CORE ?? "playwright-core");
-  const site = await serve(".");
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
   const problems = [];
   try {
@@ -42,12 +48,24 @@ test("Chromium, no bundler: the page runs the client on new TokyMock (send, list
       if (m.type() === "error" || (m.type() === "warning" && /wasm|instantiate/i.test(m.text()))) problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on("requestfailed", (q) => problems.push(`request failed: ${q.url()} ${q.failure()?.errorText}`));
-    // An uncaught error (a module that fails to load) ends the wait at once.
     const crashed = new Promise((_, fail) => page.on("pageerror", (e) => fail(new Error("page error: " + e.message))));
     crashed.catch((e) => problems.push(e.message));
-    await page.goto(site.url + "/browser/index.html");
-    await Promise.race([page.waitForSelector('#result:not([data-state="loading"])', { timeout: 60_000 }), crashed]);
-    const [state, text] = await page.$eval("#result", (e) => [e.dataset.state, e.textContent]);
+    await page.goto(site.url + path);
+    await Promise.race([page.waitForSelector(selector, { timeout: 60_000 }), crashed]);
+    return { result: await page.evaluate(read), problems };
+  } finally {
+    await browser.close();
+  }
+}
+
+test("Chromium, no bundler: the page runs the client on new TokyMock (send, list, faults, hang + abort, journal, webhook into its handler, close)", { timeout: 90_000 }, async () => {
+  const site = await serve(".");
+  try {
+    const { result, problems } = await inChromium(site, "/browser/index.html", '#result:not([data-state="loading"])', () => {
+      const e = document.getElementById("result");
+      return [e.dataset.state, e.textContent];
+    });
+    const [state, text] = result;
     assert.equal(state, "ok", text);
     assert.deepEqual(problems, []);
     const r = JSON.parse(text);
@@ -74,7 +92,23 @@ test("Chromium, no bundler: the page runs the client on new TokyMock (send, list
     assert.deepEqual(wasm, ["/node_modules/toky-mock/toky_mock_bg.wasm", "/node_modules/toky-wasm/toky_wasm_bg.wasm"]);
     assert.ok(site.paths.includes("/node_modules/toky-mock/browser.js"), site.paths.join("\n"));
   } finally {
-    await browser.close();
+    site.close();
+  }
+});
+
+test("Chromium: the package README's browser example runs as written", { timeout: 60_000 }, async () => {
+  const readme = readFileSync(require.resolve("toky-mock/package.json").replace(/package\.json$/, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```html\n(<!-- example: browser page -->\n[\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(blocks.length, 1, "the README has one `<!-- example: browser page -->` block");
+  // Served from the project's folder, beside node_modules, as the README says.
+  writeFileSync("readme-example.html", blocks[0]);
+  const site = await serve(".");
+  try {
+    const { result, problems } = await inChromium(site, "/readme-example.html", "#out:not(:empty)", () => document.getElementById("out").textContent);
+    assert.deepEqual(problems, []);
+    assert.match(result, /^GET \/__mock\/numbers → 200\nPOST \/v1\/sms\/send → 200$/);
+    assert.ok(site.paths.includes("/node_modules/toky-mock/toky_mock_bg.wasm"), site.paths.join(" "));
+  } finally {
     site.close();
   }
 });
