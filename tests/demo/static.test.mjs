@@ -203,6 +203,20 @@ describe("demo page as a static site, on the in-browser toky-mock (no server)", 
     await page.waitForSelector("#conn-status.ok");
     assert.ok(await page.isVisible("#fake-banner"));
   });
+
+  it("says why, readably, when toky-mock's package cannot be loaded", async () => {
+    allowed.push(/status of 404/);
+    await page.route("**/mock-pkg/**", (route) => route.fulfill({ status: 404, body: "not found" }));
+    try {
+      await page.goto(`${site.url}/?backend=in-browser`);
+      const banner = page.locator('[data-banners="connect"] .banner');
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /The in-browser toky-mock did not load[\s\S]*mock-pkg\/browser\.js[\s\S]*--mock-pkg mock\/pkg/);
+      assert.match(await page.textContent("#conn-status"), /Not connected/);
+    } finally {
+      await page.unroute("**/mock-pkg/**");
+    }
+  });
 });
 
 describe("demo page under a native toky-mock with --mock-pkg (make demo), switched to the in-browser backend", { timeout: 60_000 }, () => {
