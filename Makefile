@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 120
 # and, if set, executions per target (a target stops at whichever comes first).
 FUZZ_RUNS ?=
 
-.PHONY: setup build test demo bench mock fuzz docs clean
+.PHONY: setup build test demo demo-static bench mock fuzz docs clean
 
 setup:
 	@bash scripts/setup.sh
@@ -19,8 +19,12 @@ test: build
 
 demo: build
 	@cargo build --release -q -p toky-mock
-	@echo "Open http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	@exec target/release/toky-mock --port $(PORT) --seed $(SEED) --www www --pkg pkg
+	@echo "Open http://127.0.0.1:$(PORT)/  (Ctrl-C stops; ?backend=in-browser runs the page on toky-mock's npm package, no server)"
+	@exec target/release/toky-mock --port $(PORT) --seed $(SEED) --www www --pkg pkg --mock-pkg mock/pkg
+
+# The demo page as a static site in build/demo-static (no API: it runs on the in-browser toky-mock).
+demo-static: build
+	@bash scripts/demo-static.sh build/demo-static
 
 bench: build
 	@cargo build --release -q -p toky-mock

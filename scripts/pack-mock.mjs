@@ -29,6 +29,7 @@ const generated = ts.createPrinter().printFile(
 const dts = handWritten.replace(/\/\/ @generated-control-types[^\n]*\n(\/\/[^\n]*\n)*/, () => generated);
 writeFileSync(pkg("index.d.ts"), dts);
 writeFileSync(pkg("index.d.cts"), dts);
+copyFileSync(root + "LICENSE", pkg("LICENSE"));
 
 // The core has no imports, so CommonJS is the same code with its exports collected.
 const core = readFileSync(src("core.js"), "utf8");

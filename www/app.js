@@ -1,6 +1,31 @@
 // toky-wasm demo page. Plain ES module, no build step: it imports the built package the way any
-// page would, from an absolute path on the serving origin (toky-mock serves pkg/ at /pkg/).
-import { Toky, TokyError, smsSegments } from "/pkg/browser.js";
+// page would, from beside the page (toky-mock serves pkg/ at /pkg/; `make demo-static` copies it).
+//
+// Two backends, chosen by a switch on the page and remembered in the URL (?backend=...):
+// - "server": the Toky API at this page's origin (toky-mock --www, or its --upstream proxy);
+// - "in-browser": toky-mock's npm package running inside the page (./mock-pkg/, which
+//   `make demo` serves with --mock-pkg and `make demo-static` copies): every panel runs on
+//   `new TokyMock()` through its `fetch`, with no server at all. The page says it is a fake.
+import { Toky, TokyError, smsSegments, parseWebhookEvent } from "./pkg/browser.js";
+
+const BACKENDS = ["server", "in-browser"];
+const backendParam = new URLSearchParams(location.search).get("backend");
+// A static build marks its page <html data-default-backend="in-browser"> (there is no API there).
+const backend = BACKENDS.includes(backendParam) ? backendParam : document.documentElement.dataset.defaultBackend === "in-browser" ? "in-browser" : "server";
+/** The in-browser toky-mock (backend "in-browser"), or null. */
+let fake = null;
+let fakeError = null;
+if (backend === "in-browser") {
+  try {
+    const { TokyMock } = await import("./mock-pkg/browser.js");
+    // Webhook deliveries come into this page (receiveWebhook, in the Events section).
+    fake = new TokyMock({ seed: 1, deliver: (request) => receiveWebhook(request) });
+  } catch (e) {
+    fakeError = e;
+  }
+}
+/** fetch for the control routes (/__mock/*): the fake's in in-browser mode, the network's otherwise. */
+const backendFetch = (url, init) => (fake ? fake.fetch(url, init) : fetch(url, init));
 
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers. Everything user- or server-supplied goes in through textContent.
@@ -235,7 +260,34 @@ const fromNumbers = new Set();
 
 const baseInput = $("#base-url");
 const keyInput = $("#api-key");
-baseInput.value = `${location.origin}/v1`;
+baseInput.value = fake ? fake.baseUrl : `${location.origin}/v1`;
+
+// ---- backend switch (remembered in the URL) and the in-browser banner ----
+
+for (const radio of $$('input[name="backend"]')) {
+  radio.checked = radio.value === backend;
+  radio.addEventListener("change", () => {
+    const url = new URL(location.href);
+    url.searchParams.set("backend", radio.value);
+    location.assign(url);
+  });
+}
+if (backend === "in-browser") {
+  $("#fake-banner").hidden = false;
+  // The fake's base URL is its own (no request leaves the page): not something to edit.
+  baseInput.readOnly = true;
+  $("#base-url-hint").hidden = false;
+  for (const el of $$("[data-in-browser-only]")) el.hidden = false;
+}
+
+/** The in-browser backend could not start: say why and how to get it, instead of connecting. */
+function fakeMissing() {
+  const why = new Error(
+    `This page imports ./mock-pkg/browser.js (toky-mock's npm package) from beside itself, and that failed: ${fakeError.message}. ` +
+      "make demo serves it (toky-mock --mock-pkg mock/pkg); make demo-static copies it into its build.",
+  );
+  showError("connect", why, "The in-browser toky-mock did not load");
+}
 
 function setStatus(kind, message) {
   const el = $("#conn-status");
@@ -247,11 +299,16 @@ async function connect() {
   const form = $("#connect-form");
   clearFieldErrors(form);
   clearBanners("connect");
+  if (fakeError) {
+    setStatus("bad", "Not connected");
+    fakeMissing();
+    return;
+  }
   const baseUrl = baseInput.value.trim();
   const apiKey = keyInput.value.trim();
   let client;
   try {
-    client = new Toky({ apiKey, baseUrl });
+    client = new Toky(fake ? { apiKey, baseUrl, fetch: fake.fetch } : { apiKey, baseUrl });
   } catch (e) {
     setStatus("bad", "Not connected");
     showFormError(e, { baseUrl: baseInput, apiKey: keyInput }, "connect");
@@ -266,7 +323,7 @@ async function connect() {
       setAgents(agents.results);
       loaded.agents = true;
       renderAgents(agents.results);
-      setStatus("ok", `Connected · ${new URL(baseUrl).host}`);
+      setStatus("ok", fake ? "Connected · in-browser fake" : `Connected · ${new URL(baseUrl).host}`);
     } catch (e) {
       setStatus("bad", "Not connected");
       throw e;
@@ -282,7 +339,7 @@ async function probeMock(baseUrl) {
   mockOrigin = null;
   try {
     const origin = new URL(baseUrl).origin;
-    const res = await fetch(`${origin}/__mock/numbers`, { headers: { accept: "application/json" } });
+    const res = await backendFetch(`${origin}/__mock/numbers`, { headers: { accept: "application/json" } });
     if (!res.ok) return;
     const data = await res.json();
     if (!Array.isArray(data.sms_numbers)) return;
@@ -858,7 +915,7 @@ wireDateFilter("sms", smsList);
 
 $("#sms-simulate").addEventListener("click", (e) =>
   act(e.currentTarget, "sms", async () => {
-    const res = await fetch(`${mockOrigin}/__mock/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event: "new_sms" }) });
+    const res = await backendFetch(`${mockOrigin}/__mock/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event: "new_sms" }) });
     if (!res.ok) throw new Error(`toky-mock answered ${res.status} to POST /__mock/events`);
     await smsList.load(0);
     toast("toky-mock delivered an inbound text");
@@ -872,10 +929,19 @@ function player(url, label) {
   return h("audio", { controls: true, preload: "metadata", src: url, "aria-label": label });
 }
 
+/** A URL an <audio> element can load: the fake's recordings live in the page, so they are
+ * fetched through it and given a blob: URL; other URLs are used as they are. */
+async function playable(url) {
+  if (!fake || new URL(url).origin !== fake.origin) return url;
+  const res = await fake.fetch(url);
+  if (!res.ok) throw new Error(`the in-browser toky-mock answered ${res.status} to GET ${new URL(url).pathname}`);
+  return URL.createObjectURL(await res.blob());
+}
+
 function loadVoicemail(vm, cell, btn) {
   return act(btn, "voicemails", async () => {
     const full = await toky.voicemails.get(vm.id);
-    cell.replaceChildren(player(full.url, `Voicemail from ${vm.from || "unknown caller"}`));
+    cell.replaceChildren(player(await playable(full.url), `Voicemail from ${vm.from || "unknown caller"}`));
   });
 }
 
@@ -935,7 +1001,7 @@ async function loadRecording(call, cell, btn) {
   clearBanners("calls");
   try {
     const rec = await toky.calls.recording(call.callid);
-    cell.replaceChildren(player(rec.url, `Recording of call ${call.callid}`));
+    cell.replaceChildren(player(await playable(rec.url), `Recording of call ${call.callid}`));
   } catch (e) {
     if (e instanceof TokyError && e.kind === "not_found") cell.replaceChildren(h("span", { class: "no-rec" }, "No recording"));
     else if (!isAbort(e)) showError("calls", e);
@@ -1189,7 +1255,7 @@ for (const b of $$("[data-simulate]")) {
     if (isBusy(b) || !mockOrigin) return;
     setBusy(b, true);
     try {
-      const res = await fetch(`${mockOrigin}/__mock/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event: b.dataset.simulate }) });
+      const res = await backendFetch(`${mockOrigin}/__mock/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event: b.dataset.simulate }) });
       if (!res.ok) throw new Error(`toky-mock answered ${res.status} to POST /__mock/events`);
       toast(`toky-mock created ${SIMULATED[b.dataset.simulate]}${feed.ctl ? "" : " · turn Live on to see it"}`);
     } catch (e) {
@@ -1201,6 +1267,41 @@ for (const b of $$("[data-simulate]")) {
   });
 }
 updateFeedStatus();
+
+// ---- webhooks delivered into this page (in-browser backend) ----
+// The fake cannot POST to a hook's URL from here, so TokyMock's `deliver` option hands each
+// delivery to this function: the page is the webhook receiver, as a test's handler would be.
+
+const INBOX_MAX_ROWS = 50;
+async function receiveWebhook(request) {
+  const hook = request.url;
+  let row;
+  try {
+    const e = parseWebhookEvent(await request.text());
+    const who = evRoute(e.from_number, e.to_number);
+    const what = e.event === "new_sms" ? (e.text ? h("span", { class: "ev-text", title: e.text }, e.text) : h("span", { class: "dim" }, "(empty)")) : null;
+    row = h("li", { class: "event fresh", dataset: { event: e.event } },
+      h("span", { class: "ev-type hook" }, e.event),
+      who,
+      h("span", { class: "ev-detail" }, what, h("span", { class: "ev-hook mono", title: "The hook URL it was for" }, hook)),
+      h("time", { class: "ev-time", datetime: new Date().toISOString() }, timeOfDayFmt.format(new Date())));
+  } catch (err) {
+    // A body parseWebhookEvent refuses: shown, and answered 400 (the fake records the failure).
+    row = h("li", { class: "event fresh", dataset: { event: "invalid" } },
+      h("span", { class: "ev-type bad" }, "invalid"), h("span", { class: "ev-detail" }, String(err.message), h("span", { class: "ev-hook mono" }, hook)));
+    addInbox(row);
+    return new Response(null, { status: 400 });
+  }
+  addInbox(row);
+  return new Response(null, { status: 204 });
+}
+
+function addInbox(li) {
+  const list = $("#inbox-list");
+  list.prepend(li);
+  while (list.children.length > INBOX_MAX_ROWS) list.lastElementChild.remove();
+  $("#inbox-empty").hidden = true;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Webhooks

@@ -22,9 +22,9 @@ A local fake of the Toky REST API (https://api.toky.co/v1), from the npm package
 
 On start it prints one line to stdout: \`toky-mock listening on http://HOST:PORT\`.
 SIGINT/SIGTERM stop it with exit code 0. Control routes live under /__mock/.
---upstream, --www and --pkg exist only in the native toky-mock (cargo install --path mock).`;
+--upstream, --www, --pkg and --mock-pkg exist only in the native toky-mock (cargo install --path mock).`;
 
-const NATIVE_ONLY = ["upstream", "www", "pkg"];
+const NATIVE_ONLY = ["upstream", "www", "pkg", "mock-pkg"];
 /** Oversized bodies are read up to this much (so the client sees the 413), then dropped. */
 const DRAIN_CAP = 64 * 1024 * 1024;
 

@@ -49,6 +49,10 @@ struct Cli {
     /// Serve DIR at /pkg/ (e.g. the wasm-pack output)
     #[arg(long, value_name = "DIR", value_parser = directory)]
     pkg: Option<PathBuf>,
+    /// Serve DIR at /mock-pkg/ (the toky-mock npm package, mock/pkg: the demo page's
+    /// in-browser backend loads it from there)
+    #[arg(long, value_name = "DIR", value_parser = directory)]
+    mock_pkg: Option<PathBuf>,
     /// Proxy mode: forward /v1/* to URL (e.g. https://api.toky.co/v1), adding the key from
     /// the TOKY_API_KEY environment variable
     #[arg(long, value_name = "URL", value_parser = http_url)]
@@ -104,6 +108,7 @@ struct Args {
     port: u16,
     host: String,
     cfg: Config,
+    mock_pkg: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -121,6 +126,7 @@ fn main() -> ExitCode {
             upstream_key: None,
             loopback_webhooks: cli.loopback_webhooks,
         },
+        mock_pkg: cli.mock_pkg,
     };
     if args.cfg.upstream.is_some() {
         match std::env::var("TOKY_API_KEY") {
@@ -176,7 +182,11 @@ async fn run(args: Args) -> ExitCode {
         .build()
         .expect("http client");
     let app = Arc::new(App::new(args.cfg, local.to_string(), client));
-    let router = pipeline::router(app.clone());
+    let mut router = pipeline::router(app.clone());
+    if let Some(dir) = &args.mock_pkg {
+        // Static files only, like --pkg (the shared pipeline has no file serving on wasm32).
+        router = router.nest_service("/mock-pkg", tower_http::services::ServeDir::new(dir));
+    }
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "toky-mock listening on http://{local}");

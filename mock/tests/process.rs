@@ -27,6 +27,7 @@ fn help_and_bad_flags() {
         "--contacts",
         "--www",
         "--pkg",
+        "--mock-pkg",
         "--upstream",
     ] {
         assert!(usage.contains(flag), "usage mentions {flag}");
@@ -38,6 +39,7 @@ fn help_and_bad_flags() {
         vec!["--seed", "x"],
         vec!["--contacts", "1000001"],
         vec!["--www", "/definitely/not/here"],
+        vec!["--mock-pkg", "/definitely/not/here"],
         vec!["--upstream", "ftp://x"],
     ] {
         let out = bin().args(&args).output().unwrap();
@@ -306,6 +308,38 @@ fn static_folders() {
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["success"], false);
     // the API still works next to the static files
+    assert_eq!(m.get("/v1/agents").status, 200);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn mock_pkg_folder() {
+    // --mock-pkg serves the toky-mock npm package at /mock-pkg/ beside --www and --pkg.
+    let dir = std::env::temp_dir().join(format!("toky-mock-mockpkg-{}", std::process::id()));
+    let www = dir.join("www");
+    let mock_pkg = dir.join("mock-pkg");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(&mock_pkg).unwrap();
+    std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
+    std::fs::write(mock_pkg.join("browser.js"), "export {};").unwrap();
+    std::fs::write(mock_pkg.join("toky_mock_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let m = Mock::start(&[
+        "--www",
+        www.to_str().unwrap(),
+        "--mock-pkg",
+        mock_pkg.to_str().unwrap(),
+    ]);
+    let get = |p: &str| m.raw("GET", p, &[], None).unwrap();
+    for (path, ct) in [
+        ("/mock-pkg/browser.js", "text/javascript"),
+        ("/mock-pkg/toky_mock_bg.wasm", "application/wasm"),
+    ] {
+        let r = get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.header("content-type").unwrap().starts_with(ct), "{path}");
+    }
+    assert_eq!(get("/mock-pkg/missing.js").status, 404);
+    assert!(get("/").text().contains("demo"));
     assert_eq!(m.get("/v1/agents").status, 200);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -61,6 +61,7 @@ test("npx toky-mock: native-only and bad flags exit 2 and say why", () => {
   for (const [args, why] of [
     [["--upstream", "https://api.toky.co/v1"], /--upstream is only in the native toky-mock/],
     [["--www", "."], /--www is only in the native toky-mock/],
+    [["--mock-pkg", "mock/pkg"], /--mock-pkg is only in the native toky-mock/],
     [["--seed", "x"], /--seed must be an integer/],
     [["--contacts", "2000000"], /--contacts must be an integer from 0 to 1000000/],
     [["--bogus"], /Unknown option '--bogus'/],
