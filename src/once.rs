@@ -45,10 +45,18 @@ pub struct Gathered {
     pub next: Option<String>,
 }
 
+impl Gathered {
+    /// `{"count":…,"next":…,"values":[…]}`, what the skin's `apply` writes back.
+    pub fn into_json(self) -> String {
+        let next = serde_json::to_string(&self.next).unwrap_or_else(|_| "null".into());
+        format!("{{\"count\":{},\"next\":{next},\"values\":{}}}", self.count, self.values)
+    }
+}
+
 /// Reads `gathered` for a page of `kind`; None when the exact path must decide.
 pub fn page_of_gathered(gathered: &str, kind: Kind) -> Option<Gathered> {
     let mut rows = Rows { kind, values: String::from("["), count: 0, written: 0, broken: false };
-    let mut de = serde_json::Deserializer::from_str(gathered);
+    let mut de = serde_json::Deserializer::from_slice(gathered.as_bytes());
     let env = Whole { rows: &mut rows }.deserialize(&mut de).ok()?;
     de.end().ok()?;
     if rows.broken {
@@ -206,6 +214,7 @@ mod tests {
         let once = r#""12903","c1","2017-07-05T21:46:44Z",null,null,22,true,200"#;
         assert_eq!(g.values, format!("[{once},{once}]"));
         assert_eq!(page_of_gathered(r#"[{"results":0,"next":""},[]]"#, Kind::CallRecord), Some(Gathered { values: "[]".into(), count: 0, next: None }));
+        assert_eq!(g.into_json(), format!(r#"{{"count":2,"next":"https://x/?o=2","values":[{once},{once}]}}"#));
     }
 
     #[test]
