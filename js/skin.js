@@ -171,44 +171,47 @@ async function* iterate(c, name, q) {
 }
 
 // Parse once (the server build; src/once.rs): a 2xx page body is read by one `JSON.parse` here,
-// the declared fields of its rows gathered as the core asks (`spec`: [name, loose] pairs from the
-// Rust record tables) and the values the core normalised written back in place. It decides
-// nothing: a body that is not a page of objects, or that JSON.parse may not read exactly (a digit
-// run of 16 or more: an integer past 2^53; an exponent of 3 digits), goes back to the core as
-// bytes (null). Codes of the JS types: 0 absent, 1 null, 2 boolean, 3 number, 4 string, 5 array,
-// 6 object. Returns `[apply, gathered]`; `apply` takes the core's `{count, next, values}` (JSON).
+// the fields of its rows the core asks for (`spec`: [name, loose] pairs from the Rust record
+// tables) gathered for it in one JSON text, and the values it changed written back in place.
+// It decides nothing: a body that is not a page of plain objects, or a number the core would
+// read otherwise than JSON.parse did (a loose value or an envelope member that is not a safe
+// integer, or -0), goes back to the core as bytes (null), which decodes it exactly as before.
+// Codes of the JS types: 0 absent, 1 null, 2 boolean, 3 number, 4 string, 5 array, 6 object.
+// Returns `[apply, gathered]`; `apply` takes the core's `{count, next, edits}` (JSON).
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const specs = {};
-const JS = { boolean: 2, number: 3, string: 4, object: 6 };
+const code = (v) => (v === null ? 1 : typeof v == "string" ? 4 : typeof v == "number" ? 3 : typeof v == "boolean" ? 2 : Array.isArray(v) ? 5 : 6);
+const inexact = (v) => typeof v == "number" && !(Number.isSafeInteger(v) && !Object.is(v, -0));
 function gather(buf, spec) {
-  const f = (specs[spec] ??= JSON.parse(spec));
+  const f = (specs[spec] ??= JSON.parse(spec)), n = f.length;
   let page;
   try {
-    const text = utf8.decode(buf);
-    if (/\d{16}|[eE][+-]?\d{3}/.test(text)) return null;
-    page = JSON.parse(text);
+    page = JSON.parse(utf8.decode(buf));
   } catch {
     return null;
   }
-  const rows = page?.results, out = [];
+  const rows = page?.results, out = [], at = [];
   if (!Array.isArray(rows)) return null;
+  for (const k in page) if (inexact(page[k])) return null;
   for (const r of rows) {
     // Not a plain object (or one with its own "constructor"): the core decides.
     if (r?.constructor != Object) return null;
     // No record field is named like a member of Object.prototype (tests/node/once.test.mjs).
-    for (const [k, loose] of f) {
-      const v = r[k];
-      out.push(v === undefined ? 0 : v === null ? 1 : Array.isArray(v) ? 5 : JS[typeof v]);
-      if (loose && v !== undefined) out.push(v);
+    for (let i = 0; i < n; i++) {
+      const v = r[f[i][0]];
+      if (v === undefined) out.push(0);
+      else if (!f[i][1]) out.push(code(v));
+      else if (inexact(v)) return null;
+      else out.push(code(v), v), at.push(r, f[i][0]);
     }
   }
-  page.results = 0;
+  page.results = rows.length;
   const gathered = JSON.stringify([page, out]);
   page.results = rows;
   const apply = (o) => {
     o = JSON.parse(o);
-    let i = 0;
-    for (const r of rows) for (const [k, loose] of f) if (loose && r[k] !== undefined) r[k] = o.values[i++];
+    // Each edit: the ordinal of a gathered value (`at` holds its row and field), its value.
+    for (let e = o.edits, x = 0; x < e.length; x += 2) at[2 * e[x]][at[2 * e[x] + 1]] = e[x + 1];
     page.count = o.count;
     page.next = o.next;
     return page;

@@ -7,12 +7,12 @@
 //! [envelope, [row 0: code, code, value, code, ...,  row 1: ...]]
 //! ```
 //!
-//! `envelope` is the body's object with `results` replaced by a number; per row, one code per
-//! declared field in `SHAPE` order (0 absent, 1 null, 2 boolean, 3 number, 4 string, 5 array,
+//! `envelope` is the body's object with `results` replaced by the page's length; per row, one
+//! code per field the core needs (`spec`: required or normalised) in `SHAPE` order (0 absent, 1 null, 2 boolean, 3 number, 4 string, 5 array,
 //! 6 object), each code of a present loose field followed by its value. The values are
 //! normalised here, in one streaming pass of serde_json (no `Vec<Value>`), by the normalisers of
-//! `loose.rs`, and handed back as one JSON array in the same order; the skin's `apply` writes
-//! them back into the parsed rows. The envelope's checks (`success`, `next`) and the record types
+//! `loose.rs`; those that changed are handed back (`Gathered::edits`) and the skin's `apply`
+//! writes them into the parsed rows. The envelope's checks (`success`, `next`) and the record types
 //! (`records::wrong`) are the core's, as on the exact path.
 //!
 //! Anything this pass does not accept (a check that fails, a value serde_json refuses) returns
@@ -30,15 +30,25 @@ use crate::records::{normaliser, shape, wrong, Js, Kind};
 /// What the skin's `gather` needs of a record kind: `[[name, loose], ...]` in `SHAPE` order
 /// (a loose field is one the core normalises; the others are kept as sent).
 pub fn spec(kind: Kind) -> String {
-    let fields: Vec<(&str, bool)> = shape(kind).iter().map(|e| (e.name, e.normalised)).collect();
-    serde_json::to_string(&fields).unwrap_or_default()
+    serde_json::to_string(&spec_of(kind)).unwrap_or_default()
+}
+
+fn spec_of(kind: Kind) -> Vec<(&'static str, bool)> {
+    shape(kind).iter().filter(|e| gathered(e)).map(|e| (e.name, e.normalised)).collect()
+}
+
+/// Whether the core needs a field: to normalise it, or to check its type (`records::wrong`
+/// looks at required fields only).
+fn gathered(e: &crate::records::Expect) -> bool {
+    e.normalised || e.required
 }
 
 /// A page read from what `gather` handed over.
 #[derive(Debug, PartialEq)]
 pub struct Gathered {
-    /// The normalised loose values, as one JSON array, in the order they were handed over.
-    pub values: String,
+    /// The loose values the core changed: `ordinal,value,ordinal,value,...` (the members of a
+    /// JSON array; the ordinal counts the gathered values from 0, in the order handed over).
+    pub edits: String,
     /// The page's length (its `count`).
     pub count: usize,
     /// The next page's URL, as `records::next_of` reads it.
@@ -46,16 +56,16 @@ pub struct Gathered {
 }
 
 impl Gathered {
-    /// `{"count":…,"next":…,"values":[…]}`, what the skin's `apply` writes back.
+    /// `{"count":…,"next":…,"edits":[…]}`, what the skin's `apply` writes back.
     pub fn into_json(self) -> String {
         let next = serde_json::to_string(&self.next).unwrap_or_else(|_| "null".into());
-        format!("{{\"count\":{},\"next\":{next},\"values\":{}}}", self.count, self.values)
+        format!("{{\"count\":{},\"next\":{next},\"edits\":[{}]}}", self.count, self.edits)
     }
 }
 
 /// Reads `gathered` for a page of `kind`; None when the exact path must decide.
 pub fn page_of_gathered(gathered: &str, kind: Kind) -> Option<Gathered> {
-    let mut rows = Rows { kind, values: String::from("["), count: 0, written: 0, broken: false };
+    let mut rows = Rows { kind, edits: String::new(), count: 0, gathered: 0, broken: false };
     let mut de = serde_json::Deserializer::from_slice(gathered.as_bytes());
     let env = Whole { rows: &mut rows }.deserialize(&mut de).ok()?;
     de.end().ok()?;
@@ -68,34 +78,50 @@ pub fn page_of_gathered(gathered: &str, kind: Kind) -> Option<Gathered> {
         }
     }
     let next = crate::records::next_of(env.get("next").cloned()).ok()?;
-    rows.values.push(']');
-    Some(Gathered { values: rows.values, count: rows.count, next })
+    // `gather` sends the page's length as `results`; the rows read must be as many (unless
+    // nothing was gathered of them).
+    let count = usize::try_from(env.get("results")?.as_u64()?).ok()?;
+    if rows.count != count && !spec_of(kind).is_empty() {
+        return None;
+    }
+    Some(Gathered { edits: rows.edits, count, next })
 }
 
 /// The rows' codes and values, read as they stream by.
 struct Rows {
     kind: Kind,
-    values: String,
+    /// The edits so far, as JSON array members: the ordinal of a gathered value, its new value.
+    edits: String,
     count: usize,
-    /// How many values `values` holds.
-    written: usize,
+    /// How many loose values have been read.
+    gathered: usize,
     /// A row breaks its type: the exact path gives the error.
     broken: bool,
 }
 
 impl Rows {
-    /// The comma before a value, but the first.
-    fn sep(&mut self) {
-        if self.written > 0 {
-            self.values.push(',');
+    /// The start of an edit of the gathered value `at`: its ordinal and a comma.
+    fn sep(&mut self, at: usize) {
+        if !self.edits.is_empty() {
+            self.edits.push(',');
         }
+        // Writing to a String cannot fail.
+        let _ = write!(self.edits, "{at},");
     }
 
-    fn push(&mut self, v: &Value) {
-        self.sep();
-        // Writing to a String cannot fail.
-        let _ = write!(self.values, "{v}");
-        self.written += 1;
+    fn edit(&mut self, at: usize, v: &Value) {
+        self.sep(at);
+        match v {
+            // A string with nothing to escape (a number's text kept as sent, ...) as is.
+            Value::String(s) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
+                self.edits.push('"');
+                self.edits.push_str(s);
+                self.edits.push('"');
+            }
+            _ => {
+                let _ = write!(self.edits, "{v}");
+            }
+        }
     }
 }
 
@@ -161,33 +187,55 @@ impl<'de> Visitor<'de> for Flat<'_> {
         let (fields, shape) = (normaliser(st.kind), shape(st.kind));
         let mut got = vec![None; shape.len()];
         'rows: loop {
+            let mut first = true;
             for (i, ((_, f), e)) in fields.iter().zip(shape).enumerate() {
+                if !gathered(e) {
+                    continue;
+                }
                 let Some(code) = seq.next_element::<u8>()? else {
-                    if i == 0 {
+                    if first {
                         break 'rows;
                     }
                     return Err(de::Error::custom("a row cut short"));
                 };
+                first = false;
                 let js = js_of_code(code)?;
                 got[i] = js;
                 if js.is_none() || !e.normalised {
                     continue;
                 }
                 let value = seq.next_element_seed(Capture)?.ok_or_else(|| de::Error::custom("a value missing"))?;
+                let at = st.gathered;
+                st.gathered += 1;
                 // A timestamp (one per row or more) is written straight out.
                 if let (true, Got::Str(text)) = (std::ptr::fn_addr_eq(*f, crate::loose::Time::NORMALISE), &value) {
-                    let mark = st.values.len();
-                    st.sep();
-                    if crate::time::push_timestamp(&mut st.values, text) {
-                        st.written += 1;
+                    let mark = st.edits.len();
+                    st.sep(at);
+                    let from = st.edits.len();
+                    if crate::time::push_timestamp(&mut st.edits, text) {
                         got[i] = Some(Js::String);
+                        // Already in the normalised form: no edit.
+                        if st.edits.get(from + 1..st.edits.len() - 1) == Some(*text) {
+                            st.edits.truncate(mark);
+                        }
                         continue;
                     }
-                    st.values.truncate(mark);
+                    st.edits.truncate(mark);
                 }
                 let typed = f(value.value());
                 got[i] = Some(crate::records::js_of(&typed));
-                st.push(&typed);
+                let same = match (&value, &typed) {
+                    (Got::Str(s), Value::String(t)) => *s == t,
+                    (Got::Lit(v) | Got::Other(v), t) => v == t,
+                    _ => false,
+                };
+                if !same {
+                    st.edit(at, &typed);
+                }
+            }
+            if first {
+                // A kind with nothing gathered (every field optional and kept as sent).
+                break;
             }
             if wrong(shape, &got).is_some() {
                 st.broken = true;
@@ -202,56 +250,63 @@ impl<'de> Visitor<'de> for Flat<'_> {
 mod tests {
     use super::*;
 
+    // Contact's gathered fields: phone, contact_name, email, city, country_code (required, kept as
+    // sent), created_at (optional, normalised).
+    const CONTACT: &str = r#"4,4,1,4,4,4,"2017-06-27 19:24:10""#;
+
     #[test]
     fn a_gathered_page_is_normalised_and_checked() {
-        // A call record: id, callid, from, to_number, country, caller_id_used, received_on_number,
-        // init_dt, start_time, end_time, duration, agent_id, to_agent, direction, web_call,
-        // disposition_code, ivr_option_pressed.
-        let row = r#"3,12903,4,"c1",4,1,4,1,0,4,"2017-07-05 21:46:44",4,"",1,null,4,"22",1,0,4,2,true,3,200,1"#;
-        let g = page_of_gathered(&format!(r#"[{{"count":9,"next":"https://x/?o=2","results":0}},[{row},{row}]]"#), Kind::CallRecord).unwrap();
+        // A call record: id, callid, from, to_number, country, caller_id_used, init_dt,
+        // start_time, end_time, duration, agent_id, direction, web_call, disposition_code,
+        // ivr_option_pressed.
+        let row = r#"3,12903,4,"c1",4,1,4,1,4,"2017-07-05 21:46:44",4,"",1,null,4,"22",1,4,2,true,3,200,1"#;
+        let g = page_of_gathered(&format!(r#"[{{"count":9,"next":"https://x/?o=2","results":2}},[{row},{row}]]"#), Kind::CallRecord).unwrap();
         assert_eq!(g.count, 2);
         assert_eq!(g.next.as_deref(), Some("https://x/?o=2"));
-        let once = r#""12903","c1","2017-07-05T21:46:44Z",null,null,22,true,200"#;
-        assert_eq!(g.values, format!("[{once},{once}]"));
-        assert_eq!(page_of_gathered(r#"[{"results":0,"next":""},[]]"#, Kind::CallRecord), Some(Gathered { values: "[]".into(), count: 0, next: None }));
-        assert_eq!(g.into_json(), format!(r#"{{"count":2,"next":"https://x/?o=2","values":[{once},{once}]}}"#));
+        // What changed: the id (a number), the timestamps, "22"; not the null, true or 200.
+        assert_eq!(g.edits, r#"0,"12903",2,"2017-07-05T21:46:44Z",3,null,5,22,8,"12903",10,"2017-07-05T21:46:44Z",11,null,13,22"#);
+        assert_eq!(g.into_json(), r#"{"count":2,"next":"https://x/?o=2","edits":[0,"12903",2,"2017-07-05T21:46:44Z",3,null,5,22,8,"12903",10,"2017-07-05T21:46:44Z",11,null,13,22]}"#);
+        assert_eq!(page_of_gathered(r#"[{"results":0,"next":""},[]]"#, Kind::CallRecord), Some(Gathered { edits: "".into(), count: 0, next: None }));
+        // A recording: its url (required) only.
+        assert_eq!(page_of_gathered(r#"[{"results":1},[4]]"#, Kind::Recording).map(|g| g.count), Some(1));
     }
 
     #[test]
     fn what_the_exact_path_must_decide_is_none() {
-        let ok = r#"[{"results":0},[4,4,1,1,1,1,1,1,0,4,"x"]]"#;
-        assert!(page_of_gathered(ok, Kind::Contact).is_some());
+        let ok = format!(r#"[{{"results":1}},[{CONTACT}]]"#);
+        assert!(page_of_gathered(&ok, Kind::Contact).is_some());
         for bad in [
             // success false, a next that is neither string nor null, a required field missing,
-            // one null where it may not be, a row cut short, a bad code, not the format at all.
-            r#"[{"results":0,"success":"no"},[]]"#,
-            r#"[{"results":0,"next":5},[]]"#,
-            r#"[{"results":0},[0,4,1,1,1,1,1,1,0,4,"x"]]"#,
-            r#"[{"results":0},[1,4,1,1,1,1,1,1,0,4,"x"]]"#,
-            r#"[{"results":0},[4,4,1,1,1,1,1,1,0,4,"x",1]]"#,
-            r#"[{"results":0},[9,4,1,1,1,1,1,1,0,4,"x"]]"#,
-            r#"[{"results":0},[4,4,1,1,1,1,1,1,0,4]]"#,
-            r#"[{"results":0},[]"#,
-            r#"[{"results":0},[],1]"#,
-            r#"{}"#,
+            // one null where it may not be, a row cut short, a bad code, rows not as many as
+            // said, not the format at all.
+            r#"[{"results":0,"success":"no"},[]]"#.to_string(),
+            r#"[{"results":0,"next":5},[]]"#.to_string(),
+            format!(r#"[{{"results":1}},[0{}]]"#, &CONTACT[1..]),
+            format!(r#"[{{"results":1}},[1{}]]"#, &CONTACT[1..]),
+            format!(r#"[{{"results":2}},[{CONTACT},4]]"#),
+            format!(r#"[{{"results":1}},[9{}]]"#, &CONTACT[1..]),
+            r#"[{"results":1},[4,4,1,4,4,4]]"#.to_string(),
+            format!(r#"[{{"results":2}},[{CONTACT}]]"#),
+            format!(r#"[{{}},[{CONTACT}]]"#),
+            r#"[{"results":0},[]"#.to_string(),
+            r#"[{"results":0},[],1]"#.to_string(),
+            r#"{}"#.to_string(),
             // A lone surrogate (JSON.stringify writes one out as an escape): serde_json refuses it.
-            r#"[{"results":0},[4,4,1,1,1,1,1,1,0,4,"\ud800"]]"#,
+            r#"[{"results":1},[4,4,1,4,4,4,"\ud800"]]"#.to_string(),
         ] {
-            assert_eq!(page_of_gathered(bad, Kind::Contact), None, "{bad}");
+            assert_eq!(page_of_gathered(&bad, Kind::Contact), None, "{bad}");
         }
     }
 
     #[test]
-    fn a_timestamp_that_is_not_one_stays_as_sent() {
-        let g = page_of_gathered(r#"[{"results":0},[4,4,1,1,1,1,1,1,0,4,"soon", 4,4,1,1,1,1,1,1,0,4,"2017-06-27 19:24:10"]]"#, Kind::Contact).unwrap();
-        assert_eq!(g.values, r#"["soon","2017-06-27T19:24:10Z"]"#);
-        let g = page_of_gathered(r#"[{"results":0},[4,4,1,1,1,1,1,1,0,4,"2017-06-27 19:24:10", 4,4,1,1,1,1,1,1,0,4,""]]"#, Kind::Contact).unwrap();
-        assert_eq!(g.values, r#"["2017-06-27T19:24:10Z",null]"#);
+    fn timestamps_are_edited_only_when_they_change() {
+        let g = page_of_gathered(r#"[{"results":4},[4,4,1,4,4,4,"soon", 4,4,1,4,4,4,"2017-06-27T19:24:10Z", 4,4,1,4,4,4,"2017-06-27 19:24:10", 4,4,1,4,4,4,""]]"#, Kind::Contact).unwrap();
+        assert_eq!(g.edits, r#"2,"2017-06-27T19:24:10Z",3,null"#);
     }
 
     #[test]
     fn the_spec_is_the_tables() {
         assert_eq!(spec(Kind::Recording), r#"[["url",false]]"#);
-        assert!(spec(Kind::Contact).ends_with(r#"["created_at",true]]"#));
+        assert_eq!(spec(Kind::Contact), r#"[["phone",false],["contact_name",false],["email",false],["city",false],["country_code",false],["created_at",true]]"#);
     }
 }
