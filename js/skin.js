@@ -196,7 +196,7 @@ function gather(buf, spec) {
   for (const r of rows) {
     // Not a plain object (or one with its own "constructor"): the core decides.
     if (r?.constructor != Object) return null;
-    // No record field is named like a member of Object.prototype (tests/node/once.test.mjs).
+    // No record field is named like a member of Object.prototype (a test in src/once.rs).
     for (let i = 0; i < n; i++) {
       const v = r[f[i][0]];
       if (v === undefined) out.push(0);

@@ -27,10 +27,21 @@ use serde_json::{Map, Value};
 use crate::page::{Capture, Got};
 use crate::records::{normaliser, shape, wrong, Js, Kind};
 
+/// Records with more normalised fields than this are not parsed once. Measured per 500-row page
+/// (client CPU, server build, bench/once-probe.mjs): a contact (1) −15 % against the exact path,
+/// a call record (8, six of them rewritten per row) +12 %: handing that many values over and
+/// back costs more than the exact path's pass over the body.
+pub const MAX_NORMALISED: usize = 2;
+
 /// What the skin's `gather` needs of a record kind: `[[name, loose], ...]` in `SHAPE` order
-/// (a loose field is one the core normalises; the others are kept as sent).
-pub fn spec(kind: Kind) -> String {
-    serde_json::to_string(&spec_of(kind)).unwrap_or_default()
+/// (a loose field is one the core normalises; the others are kept as sent). None: pages of this
+/// kind take the exact path (`MAX_NORMALISED`).
+pub fn spec(kind: Kind) -> Option<String> {
+    let fields = spec_of(kind);
+    if fields.iter().filter(|(_, loose)| *loose).count() > MAX_NORMALISED {
+        return None;
+    }
+    serde_json::to_string(&fields).ok()
 }
 
 fn spec_of(kind: Kind) -> Vec<(&'static str, bool)> {
@@ -304,9 +315,24 @@ mod tests {
         assert_eq!(g.edits, r#"2,"2017-06-27T19:24:10Z",3,null"#);
     }
 
+    /// The skin's `gather` reads `row[name]`: no declared field may be named like a member of
+    /// `Object.prototype` (an absent one would read as present).
+    #[test]
+    fn no_field_is_named_like_a_member_of_object_prototype() {
+        const PROTO: &[&str] = &["constructor", "__proto__", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"];
+        for kind in [Kind::Agent, Kind::Contact, Kind::Sms, Kind::SmsSent, Kind::Voicemail, Kind::CallRecord, Kind::Recording, Kind::Webhook] {
+            for e in shape(kind) {
+                assert!(!PROTO.contains(&e.name), "{kind:?}.{}", e.name);
+            }
+        }
+    }
+
     #[test]
     fn the_spec_is_the_tables() {
-        assert_eq!(spec(Kind::Recording), r#"[["url",false]]"#);
-        assert_eq!(spec(Kind::Contact), r#"[["phone",false],["contact_name",false],["email",false],["city",false],["country_code",false],["created_at",true]]"#);
+        assert_eq!(spec(Kind::Recording).as_deref(), Some(r#"[["url",false]]"#));
+        assert_eq!(spec(Kind::Contact).as_deref(), Some(r#"[["phone",false],["contact_name",false],["email",false],["city",false],["country_code",false],["created_at",true]]"#));
+        // Too many values to hand over: the exact path.
+        assert_eq!(spec(Kind::CallRecord), None);
+        assert_eq!(spec_of(Kind::CallRecord).len(), 15);
     }
 }

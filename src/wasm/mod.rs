@@ -563,7 +563,7 @@ fn gather(inner: &Inner, plan: &Plan, status: u16, buf: &JsValue) -> Option<Pars
         return None;
     }
     let gather = inner.once.borrow().clone()?;
-    let got = gather.call2(&JsValue::UNDEFINED, buf, &crate::once::spec(kind).into()).ok()?;
+    let got = gather.call2(&JsValue::UNDEFINED, buf, &crate::once::spec(kind)?.into()).ok()?;
     let got: js_sys::Array = got.dyn_into().ok()?;
     Some(Parsed { buf: buf.clone(), apply: got.get(0).dyn_into().ok()?, gathered: got.get(1).as_string()?, kind })
 }
