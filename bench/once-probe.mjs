@@ -28,6 +28,16 @@ const builds = {
   server_exact: await build("glue-server.js", "toky_wasm_server_bg.wasm", "exact", false),
   browser_exact: await build("glue.js", "toky_wasm_bg.wasm", "browser", false),
 };
+// BROWSER_ONCE=DIR: a browser (size) build with the `once` feature, its web glue as
+// DIR/toky_wasm.js and its wasm-opt -Oz output as DIR/opt.wasm (a probe: not what ships).
+if (process.env.BROWSER_ONCE) {
+  const dir = new URL(process.env.BROWSER_ONCE.replace(/\/?$/, "/"), "file://" + process.cwd() + "/");
+  const glue = await import(new URL("toky_wasm.js", dir).href);
+  const skin = await import(pkg("skin.js").href + "?browser-once");
+  glue.initSync({ module: readFileSync(new URL("opt.wasm", dir)) });
+  skin.setWasm(glue);
+  builds.browser_once = skin.Toky;
+}
 
 const td = new TextDecoder();
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
@@ -43,6 +53,7 @@ for (const [kind, path] of [["contacts", "/contacts?limit=500"], ["cdrs", "/cdrs
   for (const [n, T] of Object.entries(builds)) V[n] = run(T);
   assert.deepStrictEqual(await V.server_once(), await V.server_exact(), kind + ": parse once gives the exact path's page");
   assert.deepStrictEqual(await V.server_once(), await V.browser_exact(), kind + ": and the browser build's");
+  if (V.browser_once) assert.deepStrictEqual(await V.browser_once(), await V.browser_exact(), kind);
   const t = Object.fromEntries(Object.keys(V).map((n) => [n, []]));
   const names = Object.keys(V);
   for (let r = 0; r < rounds + 30; r++) {
