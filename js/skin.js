@@ -170,6 +170,55 @@ async function* iterate(c, name, q) {
   for await (const p of paging(c, name, q, name + ".iterate")) for (const r of p.results) yield r;
 }
 
+// Parse once (the server build; src/once.rs): a 2xx page body is read by one `JSON.parse` here,
+// the fields of its rows the core asks for (`spec`: [name, loose] pairs from the Rust record
+// tables) gathered for it in one JSON text, and the values it changed written back in place.
+// It decides nothing: a body that is not a page of plain objects, or a number the core would
+// read otherwise than JSON.parse did (a loose value or an envelope member that is not a safe
+// integer, or -0), goes back to the core as bytes (null), which decodes it exactly as before.
+// Codes of the JS types: 0 absent, 1 null, 2 boolean, 3 number, 4 string, 5 array, 6 object.
+// Returns `[apply, gathered]`; `apply` takes the core's `{count, next, edits}` (JSON).
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const specs = {};
+const code = (v) => (v === null ? 1 : typeof v == "string" ? 4 : typeof v == "number" ? 3 : typeof v == "boolean" ? 2 : Array.isArray(v) ? 5 : 6);
+const inexact = (v) => typeof v == "number" && !(Number.isSafeInteger(v) && !Object.is(v, -0));
+function gather(buf, spec) {
+  const f = (specs[spec] ??= JSON.parse(spec)), n = f.length;
+  let page;
+  try {
+    page = JSON.parse(utf8.decode(buf));
+  } catch {
+    return null;
+  }
+  const rows = page?.results, out = [], at = [];
+  if (!Array.isArray(rows)) return null;
+  for (const k in page) if (inexact(page[k])) return null;
+  for (const r of rows) {
+    // Not a plain object (or one with its own "constructor"): the core decides.
+    if (r?.constructor != Object) return null;
+    // No record field is named like a member of Object.prototype (a test in src/once.rs).
+    for (let i = 0; i < n; i++) {
+      const v = r[f[i][0]];
+      if (v === undefined) out.push(0);
+      else if (!f[i][1]) out.push(code(v));
+      else if (inexact(v)) return null;
+      else out.push(code(v), v), at.push(r, f[i][0]);
+    }
+  }
+  page.results = rows.length;
+  const gathered = JSON.stringify([page, out]);
+  page.results = rows;
+  const apply = (o) => {
+    o = JSON.parse(o);
+    // Each edit: the ordinal of a gathered value (`at` holds its row and field), its value.
+    for (let e = o.edits, x = 0; x < e.length; x += 2) at[2 * e[x]][at[2 * e[x] + 1]] = e[x + 1];
+    page.count = o.count;
+    page.next = o.next;
+    return page;
+  };
+  return [apply, gathered];
+}
+
 export class Toky {
   #c;
   constructor(opts) {
@@ -189,6 +238,7 @@ export class Toky {
     } catch (e) {
       throw wrap(e, op);
     }
+    if (c.setOnce) c.setOnce(gather);
     if (onRequest || onResponse) c.setHooks(onRequest ?? undefined, onResponse ?? undefined);
     const lists = (name) => ({
       list: (q) => {

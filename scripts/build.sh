@@ -16,11 +16,12 @@ for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do remap="$remap --remap
 # bytes. Each gets its own wasm-bindgen glue: the two modules' export names differ (closure shims).
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 rm -rf build/glue build/glue-server
-# glue PROFILE DIR NAME: cargo build of PROFILE, then wasm-bindgen's web (ESM) and nodejs (CJS) glue
+# glue PROFILE DIR NAME [CARGO ARGS]: cargo build of PROFILE, then wasm-bindgen's web (ESM) and nodejs (CJS) glue
 # into DIR/web and DIR/node, named NAME.js beside NAME_bg.wasm (the nodejs glue reads that file).
 glue() {
   local profile=$1 dir=$2 name=$3
-  RUSTFLAGS="${RUSTFLAGS:-} $remap" cargo build --profile "$profile" --target wasm32-unknown-unknown --lib -p toky-wasm
+  shift 3
+  RUSTFLAGS="${RUSTFLAGS:-} $remap" cargo build --profile "$profile" --target wasm32-unknown-unknown --lib -p toky-wasm "$@"
   local raw=target/wasm32-unknown-unknown/$profile/toky_wasm.wasm
   mkdir -p "$dir/web" "$dir/node"
   wasm-bindgen "$raw" --out-dir "$dir/web" --out-name "$name" --target web --no-typescript --omit-default-module-path
@@ -36,7 +37,8 @@ glue release build/glue toky_wasm
 # towards 0, so only an overflowing stack could reach them).
 node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --converge --low-memory-unused $features --strip-debug --strip-producers \
   build/glue/web/toky_wasm_bg.wasm -o build/glue/toky_wasm_bg.wasm
-glue speed build/glue-server toky_wasm_server
+# The server build parses pages once (src/once.rs, feature `once`).
+glue speed build/glue-server toky_wasm_server --features once
 node_modules/.bin/wasm-opt -O3 --low-memory-unused $features --strip-debug --strip-producers \
   build/glue-server/web/toky_wasm_server_bg.wasm -o build/glue-server/toky_wasm_server_bg.wasm
 # The record types of index.d.ts, generated from the Rust record structs.

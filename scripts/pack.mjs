@@ -39,7 +39,9 @@ createRequire(import.meta.url)(fileURLToPath(pkg("glue-server.cjs")));
 for (const [g, w] of [["glue.js", wasm], ["glue-server.js", serverWasm]])
   (await import(pkg(g).href)).initSync({ module: new WebAssembly.Module(w) });
 
-for (const f of ["node.js", "node.cjs", "browser.js", "workerd.js"]) copyFileSync(p("js/" + f), pkg(f));
+// The entries are reprinted the same way (their comments stay in js/).
+for (const f of ["node.js", "node.cjs", "browser.js", "workerd.js"])
+  writeFileSync(pkg(f), readable(readFileSync(p("js/" + f), "utf8"), f.endsWith(".cjs") ? "cjs" : "esm"));
 // The `toky` command line (bin, and "./cli" for Deno): plain readable ESM over node.js.
 for (const f of ["cli.mjs", "cli.d.ts"]) copyFileSync(p("js/" + f), pkg(f));
 

@@ -7,6 +7,8 @@ pub mod decided;
 pub mod error;
 pub mod events;
 pub mod loose;
+#[cfg(any(test, feature = "once"))]
+pub mod once;
 mod page;
 pub mod paging;
 pub mod records;

@@ -51,7 +51,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// A value read where it may have to be replaced.
-enum Got<'de> {
+pub(crate) enum Got<'de> {
     /// A string without escapes, borrowed from the body (so its place there is known).
     Str(&'de str),
     /// `null`, a boolean or an integer: its text is exactly what serde_json writes for it.
@@ -61,7 +61,7 @@ enum Got<'de> {
 }
 
 impl Got<'_> {
-    fn value(&self) -> Value {
+    pub(crate) fn value(&self) -> Value {
         match self {
             Got::Str(s) => Value::String((*s).to_owned()),
             Got::Lit(v) | Got::Other(v) => v.clone(),
@@ -70,7 +70,7 @@ impl Got<'_> {
 }
 
 /// Reads any value as a `Got`.
-struct Capture;
+pub(crate) struct Capture;
 
 impl<'de> DeserializeSeed<'de> for Capture {
     type Value = Got<'de>;

@@ -63,7 +63,7 @@ macro_rules! record {
             /// What each declared field must be, from its TypeScript type (at compile time):
             /// what `records::wrong` holds a decoded record to.
             pub const SHAPE: $crate::records::Shape =
-                &[$($crate::records::Expect::of(stringify!($field), $crate::record!(@ts $kind $($ts)?), $crate::record!(@strict $kind))),*];
+                &[$($crate::records::Expect::of(stringify!($field), $crate::record!(@ts $kind $($ts)?), $crate::record!(@strict $kind)).normalised(!$crate::record!(@pass $kind))),*];
 
             /// This record's TypeScript interface.
             pub const TS: &'static str = concat!(
@@ -81,6 +81,8 @@ macro_rules! record {
     // member, so a comment of several lines must not become several blocks).
     (@doc) => { "" };
     (@doc $($d:literal)+) => { concat!("  /**", $($d, "\n   *",)* "/\n") };
+    (@pass Pass) => { true };
+    (@pass $kind:ident) => { false };
     (@strict Pass) => { true };
     (@strict Id) => { true };
     (@strict $kind:ident) => { false };
@@ -224,6 +226,8 @@ pub struct Expect {
     pub required: bool,
     pub nullable: bool,
     pub js: Option<Js>,
+    /// Normalised by `loose.rs` (not kept as sent).
+    pub normalised: bool,
 }
 
 /// Whether `t[from..to]` is `word`.
@@ -285,7 +289,12 @@ impl Expect {
                 }
             };
         }
-        Expect { name, required, nullable, js: if strict && named { js } else { None } }
+        Expect { name, required, nullable, js: if strict && named { js } else { None }, normalised: false }
+    }
+
+    /// The same, normalised by `loose.rs` or not.
+    pub const fn normalised(self, normalised: bool) -> Expect {
+        Expect { normalised, ..self }
     }
 }
 

@@ -145,6 +145,9 @@ struct Inner {
     base_headers: std::cell::OnceCell<[web_sys::Headers; 2]>,
     fetch: Option<Function>,
     hooks: RefCell<Hooks>,
+    /// Parse once (`crate::once`): the skin's `gather`, set by `setOnce`.
+    #[cfg(feature = "once")]
+    once: RefCell<Option<Function>>,
 }
 
 /// A client's base headers (`Config::base_headers`) as a fetch `Headers`, kept in wasm (not
@@ -192,7 +195,7 @@ impl Client {
         let build = || -> Result<Client, Error> {
             let o = obj(&options, "options")?;
             let cfg = Config::new(&o, &Env { browser_main_thread: browser }, &resolve)?;
-            Ok(Client { inner: Rc::new(Inner { cfg, base_headers: Default::default(), fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default() }) })
+            Ok(Client { inner: Rc::new(Inner { cfg, base_headers: Default::default(), fetch: fetch.dyn_into::<Function>().ok(), hooks: RefCell::default(), #[cfg(feature = "once")] once: RefCell::default() }) })
         };
         build().map_err(|e| to_js(&e.op("new Toky")))
     }
@@ -206,6 +209,16 @@ impl Client {
         if h.on_request.is_some() || h.on_response.is_some() {
             h.swallow.get_or_insert_with(|| Closure::new(|_: JsValue| {}));
         }
+    }
+
+    // The skin's parse-once helper (server build; `//`, not a doc comment, which would ride
+    // into the shipped glue): `gather(buffer, spec)` reads a page body with `JSON.parse` and
+    // hands over `[apply, gathered]`, or null (decode the bytes here); `apply(json)` writes the
+    // core's `{count, next, values}` back into the parsed page and returns it.
+    #[cfg(feature = "once")]
+    #[wasm_bindgen(js_name = setOnce)]
+    pub fn set_once(&self, gather: Function) {
+        *self.inner.once.borrow_mut() = Some(gather);
     }
 
     /// `text` with the key masked: for response headers handed out by `.withResponse()`.
@@ -488,7 +501,8 @@ fn fetch_failure(e: &JsValue) -> request::FetchFailure {
 
 /// What one attempt produced.
 enum Attempt {
-    Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>>, js_headers: JsValue },
+    /// `parsed`: a page body read by the skin's `JSON.parse` (then `body` is empty).
+    Reply { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<String>, headers: Option<Vec<(String, String)>>, js_headers: JsValue, parsed: Option<Parsed> },
     /// The request failed (or its body could not be read); what arrived before is kept.
     /// `sent`: whether the request may have gone out (fetch was called, and its failure does
     /// not prove the request never left).
@@ -527,7 +541,42 @@ fn init(inner: &Inner, plan: &Plan, signal: &AbortSignal) -> web_sys::RequestIni
     init
 }
 
-async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attempt {
+/// A page body the skin's `gather` read (`crate::once`): the body's bytes (for the exact path),
+/// `apply` (writes the normalised values back into the parsed page), what was gathered, the
+/// record kind.
+#[cfg(feature = "once")]
+struct Parsed {
+    buf: JsValue,
+    apply: Function,
+    gathered: String,
+    kind: crate::records::Kind,
+}
+
+#[cfg(not(feature = "once"))]
+type Parsed = std::convert::Infallible;
+
+/// `gather` of a 2xx page body, when the client has it; None: decode the bytes here.
+#[cfg(feature = "once")]
+fn gather(inner: &Inner, plan: &Plan, status: u16, buf: &JsValue) -> Option<Parsed> {
+    let Decode::Page(kind) = plan.decode else { return None };
+    if !(200..300).contains(&status) {
+        return None;
+    }
+    let gather = inner.once.borrow().clone()?;
+    let got = gather.call2(&JsValue::UNDEFINED, buf, &crate::once::spec(kind)?.into()).ok()?;
+    let got: js_sys::Array = got.dyn_into().ok()?;
+    Some(Parsed { buf: buf.clone(), apply: got.get(0).dyn_into().ok()?, gathered: got.get(1).as_string()?, kind })
+}
+
+/// The page of `parsed` with its loose values normalised by the core (`crate::once`); None
+/// when the exact path must decide.
+#[cfg(feature = "once")]
+fn once_page(parsed: &Parsed) -> Option<JsValue> {
+    let g = crate::once::page_of_gathered(&parsed.gathered, parsed.kind)?;
+    parsed.apply.call1(&JsValue::UNDEFINED, &g.into_json().into()).ok()
+}
+
+async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str, once: bool) -> Attempt {
     let signal = guard.controller.signal();
     let init = init(inner, plan, &signal);
     // The caller's fetch or the global one, both as `fetch(url, init)`.
@@ -568,7 +617,15 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
     let raw: web_sys::Response = res.into();
     let body = match raw.array_buffer() {
         Ok(p) => match guard.wait(&p).await {
-            Ok(buf) => Uint8Array::new(&buf).to_vec(),
+            Ok(buf) => {
+                #[cfg(feature = "once")]
+                if let Some(parsed) = once.then(|| gather(inner, plan, status, &buf)).flatten() {
+                    return Attempt::Reply { status, body: Vec::new(), request_id, retry_after, headers, js_headers, parsed: Some(parsed) };
+                }
+                #[cfg(not(feature = "once"))]
+                let _ = once;
+                Uint8Array::new(&buf).to_vec()
+            }
             // The status line and headers arrived: the error keeps them.
             Err(None) => return Attempt::Stopped { status: Some(status), request_id },
             Err(Some(e)) => {
@@ -578,24 +635,58 @@ async fn attempt(inner: &Inner, guard: &Guard, plan: &Plan, href: &str) -> Attem
         },
         Err(e) => return Attempt::Failed { message: js_message(&e, &inner.cfg), status: Some(status), request_id, sent: true },
     };
-    Attempt::Reply { status, body, request_id, retry_after, headers, js_headers }
+    Attempt::Reply { status, body, request_id, retry_after, headers, js_headers, parsed: None }
 }
 
 /// A call that succeeded: the decoded value (JSON) and what `.withResponse()` shows.
 struct Done {
-    json: String,
+    json: Data,
     status: u16,
     headers: JsValue,
     request_id: Option<String>,
     retries: u32,
 }
 
+/// A decoded value: JSON text, or (parse once) the JS value itself.
+enum Data {
+    Json(String),
+    #[cfg(feature = "once")]
+    Js(JsValue),
+}
+
+impl Data {
+    /// The JSON text (empty for a JS value, which only a call with parse once gets).
+    fn text(&self) -> &str {
+        match self {
+            Data::Json(j) => j,
+            #[cfg(feature = "once")]
+            Data::Js(_) => "",
+        }
+    }
+}
+
 impl Done {
     /// `{data, status, headers, requestId, retries}` for the skin: one `JSON.parse` of the
     /// whole object (cheaper than setting its members one by one), then the headers.
     fn into_js(self) -> Result<JsValue, Error> {
+        let json = match self.json {
+            Data::Json(json) => json,
+            #[cfg(feature = "once")]
+            Data::Js(data) => {
+                let o = js_sys::Object::new();
+                let set = |k: &str, v: &JsValue| {
+                    let _ = Reflect::set(&o, &k.into(), v);
+                };
+                set("data", &data);
+                set("status", &self.status.into());
+                set("requestId", &self.request_id.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+                set("retries", &self.retries.into());
+                set("headers", &self.headers);
+                return Ok(o.into());
+            }
+        };
         let rid = serde_json::to_string(&self.request_id).unwrap_or_else(|_| "null".into());
-        let text = format!("{{\"data\":{},\"status\":{},\"requestId\":{rid},\"retries\":{}}}", self.json, self.status, self.retries);
+        let text = format!("{{\"data\":{},\"status\":{},\"requestId\":{rid},\"retries\":{}}}", json, self.status, self.retries);
         let o = JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Decode, "the decoded value could not be handed to JS"))?;
         let _ = Reflect::set(&o, &"headers".into(), &self.headers);
         Ok(o)
@@ -610,7 +701,7 @@ async fn call(inner: &Inner, plan: Plan, options: &JsValue, sms: Option<SmsInput
         .filter(|s| !s.is_undefined() && !s.is_null())
         .map(JsCast::unchecked_into);
     let started_ms = js_sys::Date::now();
-    match perform(inner, &plan, o.timeout_ms, o.max_retries, caller.as_ref()).await {
+    match perform(inner, &plan, o.timeout_ms, o.max_retries, caller.as_ref(), true).await {
         Ok(done) => done.into_js(),
         Err((e, ending)) => match sms {
             Some(input) => settle_sms(inner, e, ending, &input, &o, caller.as_ref(), started_ms).await,
@@ -639,9 +730,10 @@ async fn settle_sms(inner: &Inner, e: Error, ending: sms::Ending, input: &SmsInp
                 return Err(sms::unknown(e, "the call was aborted while the SMS history was being read"));
             }
         }
-        match perform(inner, &plan, timeout_ms, o.max_retries, caller).await {
-            Ok(done) => match sms::find(&done.json, input) {
-                sms::Found::Sent(json) => return Done { json, ..done }.into_js(),
+        // The history page as JSON text (no parse once): `sms::find` reads it.
+        match perform(inner, &plan, timeout_ms, o.max_retries, caller, false).await {
+            Ok(done) => match sms::find(done.json.text(), input) {
+                sms::Found::Sent(json) => return Done { json: Data::Json(json), ..done }.into_js(),
                 sms::Found::Absent => {}
                 sms::Found::Unsure => return Err(sms::unknown(e, "more texts went out since the attempt began than one page of history holds")),
             },
@@ -652,7 +744,8 @@ async fn settle_sms(inner: &Inner, e: Error, ending: sms::Ending, input: &SmsInp
 }
 
 /// One request with its retries, backoff and deadline.
-async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, caller: Option<&AbortSignal>) -> Result<Done, (Error, sms::Ending)> {
+/// `once`: a 2xx page may be read by the skin's `JSON.parse` (`crate::once`).
+async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, caller: Option<&AbortSignal>, once: bool) -> Result<Done, (Error, sms::Ending)> {
     let cfg = &inner.cfg;
     if caller.is_some_and(|s| s.aborted()) {
         return Err((stop_error(ABORTED, timeout_ms, 0), sms::Ending::NotSent));
@@ -665,7 +758,7 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
         let began = js_sys::Date::now();
         hook(inner, plan, &href, retries + 1, None);
         guard.in_flight.set(true);
-        let reply = attempt(inner, &guard, plan, &href).await;
+        let reply = attempt(inner, &guard, plan, &href, once).await;
         guard.in_flight.set(false);
         hook(inner, plan, &href, retries + 1, Some((&reply, js_sys::Date::now() - began, guard.stopped())));
         let (failure, retry_after) = match &reply {
@@ -712,10 +805,21 @@ async fn perform(inner: &Inner, plan: &Plan, timeout_ms: u64, max_retries: u64, 
             e
         };
         return match reply {
-            Attempt::Reply { status, body, request_id, headers, js_headers, .. } => {
+            Attempt::Reply { status, body, request_id, headers, js_headers, parsed, .. } => {
                 let rid = request_id.as_deref().map(|r| cfg.redact(r));
+                // Parse once; what it does not accept is decoded from the bytes (the exact path).
+                #[cfg(feature = "once")]
+                let body = match parsed {
+                    Some(p) => match once_page(&p) {
+                        Some(page) => return Ok(Done { json: Data::Js(page), status, headers: js_headers, request_id: rid, retries }),
+                        None => Uint8Array::new(&p.buf).to_vec(),
+                    },
+                    None => body,
+                };
+                #[cfg(not(feature = "once"))]
+                let _ = parsed;
                 match interpret(cfg, plan, &Response { status, body: &body, request_id, headers }) {
-                    Ok(out) => Ok(Done { json: out.json, status, headers: js_headers, request_id: rid, retries }),
+                    Ok(out) => Ok(Done { json: Data::Json(out.json), status, headers: js_headers, request_id: rid, retries }),
                     Err(e) => Err((with_retries(e), sms::Ending::Reply { status, body })),
                 }
             }
