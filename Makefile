@@ -36,9 +36,11 @@ docs: build
 	@node_modules/.bin/typedoc --tsconfig tsconfig.typedoc.json
 	@echo "API reference: build/docs/index.html"
 
-# libFuzzer targets of the core (fuzz/, cargo-fuzz; installs cargo-fuzz if missing).
+# libFuzzer targets of the core (fuzz/, cargo-fuzz; installs cargo-fuzz if missing), then
+# toky-mock's request pipeline (mock/fuzz/).
 fuzz:
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_DIR=mock bash scripts/fuzz.sh
 
 clean:
 	rm -rf target build pkg/*.js pkg/*.cjs pkg/*.wasm pkg/*.d.ts pkg/*.d.cts pkg/*.tgz node_modules

@@ -5,7 +5,9 @@
 #   FUZZ_SECONDS  seconds per target (default 120)
 #   FUZZ_JOBS     targets at a time (default 2)
 #   FUZZ_RUNS     also stop a target after this many executions (default: no limit)
-#   FUZZ_TARGETS  which targets (default: all five)
+#   FUZZ_TARGETS  which targets (default: all five of fuzz/, or pipeline with FUZZ_DIR=mock)
+#   FUZZ_DIR      the crate whose fuzz/ folder holds them: . (the client core, default) or mock
+#                 (toky-mock's request pipeline; `make fuzz` only: its first build takes minutes)
 #   FUZZ_WORK     where the corpus grown by the runs goes (default build/fuzz; the committed
 #                 seeds in fuzz/corpus/TARGET are read, never written)
 # Built with `-s none`: AddressSanitizer needs a nightly compiler, and the core is safe Rust, so
@@ -15,8 +17,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${FUZZ_SECONDS:-120}
 jobs=${FUZZ_JOBS:-2}
-targets=${FUZZ_TARGETS:-decode webhook inputs segments containment}
 work=$(mkdir -p "${FUZZ_WORK:-build/fuzz}" && cd "${FUZZ_WORK:-build/fuzz}" && pwd)
+case ${FUZZ_DIR:-.} in
+  .) targets=${FUZZ_TARGETS:-decode webhook inputs segments containment} ;;
+  mock) targets=${FUZZ_TARGETS:-pipeline}; cd mock ;;
+  *) echo "FUZZ_DIR must be . or mock" >&2; exit 2 ;;
+esac
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "installing cargo-fuzz (crates.io)"

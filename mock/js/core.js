@@ -15,6 +15,10 @@ const ORIGIN = "http://toky-mock.localhost";
 const BODY_LIMIT = 1024 * 1024;
 const OPTION_TYPES = { seed: "number", apiKey: "string", contacts: "number", loopbackWebhooks: "boolean", deliver: "function" };
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+// The methods fetch upper-cases whatever their case (PATCH is not among them).
+const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+const REDIRECTS = new Set([undefined, "follow", "manual", "error"]);
+const encoder = new TextEncoder();
 
 /** A control call (journal, fault, simulate, ...) the mock refused: its status and JSON body. */
 export class TokyMockError extends Error {
@@ -82,29 +86,62 @@ export class TokyMock {
     return ORIGIN;
   }
 
+  // The request as plain values, without building a Request, for what clients pass: a string
+  // or URL with an init of method, headers, a string or byte body, signal and redirect. Null
+  // for anything else (a Request, a stream or form body, credentials in the URL, a method
+  // fetch refuses...), which the Request constructor then reads or refuses. Building a Request
+  // (and the signal it derives from init.signal) was a fifth of a request's time.
+  #plain(input, init) {
+    if (typeof input !== "string" && !(input instanceof URL)) return null;
+    if (init !== undefined && (init === null || typeof init !== "object")) return null;
+    const { method: m = "GET", headers: h, body: b, signal = null, redirect } = init ?? {};
+    if (init) for (const k in init) if (k !== "method" && k !== "headers" && k !== "body" && k !== "signal" && k !== "redirect") return null;
+    if (typeof m !== "string" || !REDIRECTS.has(redirect) || (signal !== null && !(signal instanceof AbortSignal))) return null;
+    const method = NORMALISED_METHODS.has(m.toUpperCase()) ? m.toUpperCase() : m === "PATCH" ? m : null;
+    if (method === null) return null;
+    const url = new URL(input, ORIGIN);
+    if (url.username || url.password) return null;
+    let body;
+    if (b === undefined || b === null) body = undefined;
+    else if (method === "GET" || method === "HEAD") return null;
+    else if (typeof b === "string") body = encoder.encode(b);
+    else if (ArrayBuffer.isView(b)) body = new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+    else if (b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0));
+    else return null;
+    // Validates names and values as the Request constructor does (a TypeError otherwise).
+    const headers = new Headers(h);
+    if (typeof b === "string" && !headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+    return { method, url, headers, body, signal };
+  }
+
   async #fetch(input, init) {
     this.#open("fetch");
-    // A relative string is resolved against the mock's origin; the Request constructor
-    // validates the rest (and throws the TypeError a fetch would).
-    const req = new Request(typeof input === "string" ? new URL(input, ORIGIN) : input, init);
-    const signal = req.signal;
-    signal.throwIfAborted();
-    const url = new URL(req.url);
-    let body;
-    let tooLarge = false;
-    if (req.body !== null) {
-      const bytes = new Uint8Array(await this.#race(req.arrayBuffer(), signal));
-      if (bytes.length > BODY_LIMIT) tooLarge = true;
-      else body = bytes;
+    let req = this.#plain(input, init);
+    if (req === null) {
+      // A relative string is resolved against the mock's origin; the Request constructor
+      // validates the rest (and throws the TypeError a fetch would).
+      const r = new Request(typeof input === "string" ? new URL(input, ORIGIN) : input, init);
+      r.signal.throwIfAborted();
+      const body = r.body === null ? undefined : new Uint8Array(await this.#race(r.arrayBuffer(), r.signal));
+      req = { method: r.method, url: new URL(r.url), headers: r.headers, body, signal: r.signal };
     }
-    const pairs = ["host", url.host];
-    for (const [k, v] of req.headers) if (k !== "host") pairs.push(k, v);
+    const { method, url, signal } = req;
+    signal?.throwIfAborted();
+    let body = req.body;
+    let tooLarge = false;
+    if (body !== undefined && body.length > BODY_LIMIT) {
+      tooLarge = true;
+      body = undefined;
+    }
+    // Names and values each end with a newline, which fetch's Headers never lets into either.
+    let pairs = "host\n" + url.host + "\n";
+    for (const [k, v] of req.headers) if (k !== "host") pairs += k + "\n" + v + "\n";
     this.#open("fetch");
-    const out = await this.#race(this.#core.handle(req.method, url.pathname + url.search, pairs, body, tooLarge), signal);
-    if (out.kind === "drop") {
+    const out = await this.#race(this.#core.handle(method, url.pathname + url.search, pairs, body, tooLarge), signal);
+    if (out === "drop") {
       throw new TypeError("fetch failed", { cause: new Error("toky-mock closed the connection without a response (a drop fault)") });
     }
-    if (out.kind === "hang") {
+    if (out === "hang") {
       // Settles only when the caller aborts (or the mock is closed). Like the open socket of
       // a real hanging fetch, a timer keeps Node running meanwhile (close() clears it).
       const alive = setInterval(() => {}, 2 ** 30);
@@ -116,13 +153,15 @@ export class TokyMock {
         this.#timers.delete(alive);
       }
     }
-    if (out.status < 200) {
-      throw new TypeError("fetch failed", { cause: new Error(`toky-mock answered with status ${out.status}, which a fetch cannot return`) });
+    const [status, text, bytes] = out;
+    if (status < 200) {
+      throw new TypeError("fetch failed", { cause: new Error(`toky-mock answered with status ${status}, which a fetch cannot return`) });
     }
-    const headers = new Headers();
-    for (let i = 0; i + 1 < out.headers.length; i += 2) headers.append(out.headers[i], out.headers[i + 1]);
-    const empty = NULL_BODY.has(out.status) || req.method === "HEAD";
-    return new Response(empty ? null : out.body, { status: out.status, headers });
+    const items = text.split("\n");
+    const headers = [];
+    for (let i = 0; i + 2 < items.length; i += 2) headers.push([items[i], items[i + 1]]);
+    const empty = NULL_BODY.has(status) || method === "HEAD";
+    return new Response(empty ? null : bytes, { status, headers });
   }
 
   // Settles with `promise`, or rejects with the signal's reason when it aborts first, or with

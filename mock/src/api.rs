@@ -15,7 +15,7 @@ use crate::filter;
 use crate::input::{patch_text, text, NonBlank, Phone};
 use crate::state::{App, ContactLoc, Db, Webhook};
 use crate::time;
-use crate::util::{base_url, created, list_response, ok, to_value, ListQuery, Page};
+use crate::util::{base_url, created, json_of, list_response, ok, to_value, ListQuery, Page};
 
 type S = State<Arc<App>>;
 
@@ -43,17 +43,16 @@ pub async fn contacts_list(
     let db = app.db();
     let total = db.contact_total();
     let end = p.offset.saturating_add(p.limit).min(total);
-    let rows: Vec<Value> = (p.offset.min(total)..end)
+    let rows: Vec<_> = (p.offset.min(total)..end)
         .filter_map(|i| db.contact_at(i))
-        .map(|c| to_value(&c))
         .collect();
-    Ok(ok(crate::util::envelope(
+    Ok(crate::util::page_response(
         &format!("{}/v1/contacts", base_url(&app, &headers)),
         &p,
         total,
-        rows,
+        &rows,
         None,
-    )))
+    ))
 }
 
 /// The `{phone}` path segment (axum has percent-decoded it: `%2B1555…` → `+1555…`).
@@ -75,7 +74,7 @@ fn no_contact(phone: &str) -> ApiError {
 pub async fn contact_get(State(app): S, Path(phone): Path<String>) -> ApiResult {
     let phone = phone_param(&phone)?;
     let c = app.db().contact(&phone).ok_or_else(|| no_contact(&phone))?;
-    Ok(ok(to_value(&c)))
+    Ok(json_of(StatusCode::OK, &c))
 }
 
 /// `POST /contacts` [DECIDED body]: any other field is refused.
@@ -150,7 +149,7 @@ pub async fn contact_create(State(app): S, Json(body): Json<ContactCreate>) -> A
     };
     c.refresh_name();
     db.add_contact(c.clone());
-    Ok(created(to_value(&c)))
+    Ok(json_of(StatusCode::CREATED, &c))
 }
 
 pub async fn contact_update(
@@ -181,7 +180,7 @@ pub async fn contact_update(
     }
     c.refresh_name();
     db.put_contact(&loc, c.clone());
-    Ok(ok(to_value(&c)))
+    Ok(json_of(StatusCode::OK, &c))
 }
 
 // --- SMS -------------------------------------------------------------------------------

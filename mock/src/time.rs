@@ -39,6 +39,26 @@ pub fn fmt(t: i64) -> String {
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
+    if (0..=9999).contains(&y) {
+        // Digits written directly: seeding formats thousands of timestamps, and `format!` was
+        // most of `new TokyMock`'s time in a freshly compiled wasm instance.
+        let mut out = String::with_capacity(19);
+        for (v, width, sep) in [
+            (y, 4, Some('-')),
+            (m as i64, 2, Some('-')),
+            (d as i64, 2, Some(' ')),
+            (secs / 3600, 2, Some(':')),
+            ((secs / 60) % 60, 2, Some(':')),
+            (secs % 60, 2, None),
+        ] {
+            for p in (0..width).rev() {
+                let digit = (v / 10_i64.pow(p)) % 10;
+                out.push(char::from(b'0' + digit as u8));
+            }
+            out.extend(sep);
+        }
+        return out;
+    }
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         y,
@@ -134,6 +154,9 @@ mod tests {
         let (t, date_only) = parse("2017-06-27 19:24:10").unwrap();
         assert!(!date_only);
         assert_eq!(fmt(t), "2017-06-27 19:24:10");
+        // Outside 0000..=9999 the years are written by `format!`.
+        assert_eq!(fmt(ts(12_000, 1, 2, 3, 4, 5)), "12000-01-02 03:04:05");
+        assert_eq!(fmt(ts(9_999, 12, 31, 23, 59, 59)), "9999-12-31 23:59:59");
         assert_eq!(parse("2024-02-29"), Some((ts(2024, 2, 29, 0, 0, 0), true)));
         assert_eq!(parse("2023-02-29"), None);
         assert_eq!(parse("2023-13-01"), None);

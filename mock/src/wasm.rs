@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::Router;
 use http_body_util::BodyExt;
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -85,15 +85,18 @@ impl MockCore {
         Ok(MockCore { app, router, id })
     }
 
-    /// Runs one request. `headers` alternates names and values; `body` is `undefined` when the
-    /// request has none, and `too_large` says the wrapper stopped reading it at the limit.
-    /// Resolves to `{kind: "respond", status, headers, body}`, `{kind: "drop"}` or
-    /// `{kind: "hang"}`; rejects (with an `Error`) only for a request no fetch could send.
+    /// Runs one request. `headers` is names and values alternating, each followed by `\n`
+    /// (fetch's `Headers` refuses a newline in either, so it cannot be part of one); `body` is
+    /// `undefined` when the request has none, and `too_large` says the wrapper stopped reading
+    /// it at the limit. Resolves to `[status, headers, body]` (headers in the same form), or to
+    /// `"drop"` or `"hang"`; rejects (with an `Error`) only for a request no fetch could send.
+    /// Strings in one piece and an array, not an object of string pairs: each string crossing
+    /// the boundary is a decode, and they were most of this call's JS-side time.
     pub fn handle(
         &self,
         method: String,
         target: String,
-        headers: Vec<String>,
+        headers: String,
         body: Option<Vec<u8>>,
         too_large: bool,
     ) -> js_sys::Promise {
@@ -101,25 +104,28 @@ impl MockCore {
         future_to_promise(async move {
             let req = request(&method, &target, &headers, body, too_large)
                 .map_err(|e| JsValue::from(JsError::new(&e)))?;
-            let out = match pipeline::handle(app, router, req).await {
+            let out: JsValue = match pipeline::handle(app, router, req).await {
                 Outcome::Respond(resp) => {
                     let (parts, body) = resp.into_parts();
                     let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
-                    let pairs = Array::new();
+                    let mut pairs = String::new();
                     for (k, v) in &parts.headers {
-                        pairs.push(&JsValue::from_str(k.as_str()));
-                        pairs.push(&JsValue::from_str(&String::from_utf8_lossy(v.as_bytes())));
+                        pairs.push_str(k.as_str());
+                        pairs.push('\n');
+                        pairs.push_str(&String::from_utf8_lossy(v.as_bytes()));
+                        pairs.push('\n');
                     }
-                    let o = record("respond")?;
-                    Reflect::set(&o, &"status".into(), &parts.status.as_u16().into())?;
-                    Reflect::set(&o, &"headers".into(), &pairs)?;
-                    Reflect::set(&o, &"body".into(), &Uint8Array::from(&bytes[..]))?;
-                    o
+                    Array::of3(
+                        &parts.status.as_u16().into(),
+                        &JsValue::from_str(&pairs),
+                        &Uint8Array::from(&bytes[..]),
+                    )
+                    .into()
                 }
-                Outcome::Drop => record("drop")?,
-                Outcome::Hang => record("hang")?,
+                Outcome::Drop => JsValue::from_str("drop"),
+                Outcome::Hang => JsValue::from_str("hang"),
             };
-            Ok(out.into())
+            Ok(out)
         })
     }
 
@@ -130,16 +136,10 @@ impl MockCore {
     }
 }
 
-fn record(kind: &str) -> Result<Object, JsValue> {
-    let o = Object::new();
-    Reflect::set(&o, &"kind".into(), &kind.into())?;
-    Ok(o)
-}
-
 fn request(
     method: &str,
     target: &str,
-    headers: &[String],
+    headers: &str,
     body: Option<Vec<u8>>,
     too_large: bool,
 ) -> Result<Request<pipeline::ReadBody>, String> {
@@ -155,11 +155,12 @@ fn request(
         .uri(target)
         .body(body)
         .map_err(|e| format!("invalid request target {target:?}: {e}"))?;
-    for pair in headers.chunks_exact(2) {
+    let mut items = headers.split_terminator('\n');
+    while let (Some(name), Some(value)) = (items.next(), items.next()) {
         // fetch already refuses what HTTP cannot carry; anything else is skipped, not trusted.
         if let (Ok(k), Ok(v)) = (
-            HeaderName::from_bytes(pair[0].as_bytes()),
-            HeaderValue::from_str(&pair[1]),
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
         ) {
             req.headers_mut().append(k, v);
         }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# suite: toky-mock npm package: packed tarball beside toky-wasm's (publint, attw, tsc over both packages' types), in-process TokyMock (fetch, faults, deliver, close, options), its generated types, README example, npx toky-mock, Deno, workerd, Chromium (a page with no bundler)
+# suite: toky-mock npm package: packed tarball beside toky-wasm's (publint, attw, tsc over both packages' types), in-process TokyMock (fetch, faults, deliver, close, options), its generated types, parity with the native server, README example, npx toky-mock, Deno, workerd, Chromium (a page with no bundler)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# parity.test.mjs runs the same script against the native server (tests/run.sh has built it).
+[ -x target/release/toky-mock ] || cargo build --release --quiet -p toky-mock
+export TOKY_MOCK_BIN="$root/target/release/toky-mock"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Both packages packed as they would be published, installed by file as a user's project would.
