@@ -2,8 +2,8 @@
 // one request through the toky-wasm client on `mock.fetch` against the same request to the
 // native TCP toky-mock on loopback (interleaved, same seed), with where the in-process time
 // goes: the client's own work (the same client on a `fetch` that answers at once with the
-// same bytes) and `mock.fetch` alone; and a fresh Node process's `import` + `new TokyMock` +
-// first request. Writes bench/mock-results.md.
+// same bytes) and `mock.fetch` alone; a fresh Node process's `import` + `new TokyMock` +
+// first request; and, per test, a further mock in the same process and `reset()`. Writes bench/mock-results.md.
 //   node bench/mock.mjs [--quick]
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -60,6 +60,18 @@ for (const [op, { call, path }] of Object.entries(ops)) {
 mock.close();
 await native.stop();
 
+// Per test: a suite makes a mock per test (or resets one), in a process that has made one before.
+const perTest = { constructAndFirst: [], reset: [] };
+for (let i = 0; i < (QUICK ? 20 : 200); i++) {
+  const t0 = performance.now();
+  const m = new TokyMock({ seed: 1 });
+  await (await m.fetch(m.baseUrl + "/agents", { headers: H })).arrayBuffer();
+  const t1 = performance.now();
+  await m.reset();
+  perTest.constructAndFirst.push(t1 - t0), perTest.reset.push(performance.now() - t1);
+  m.close();
+}
+
 // Cold: a fresh process imports the package, constructs a mock and makes one request. Every
 // other child first loads Node's fetch classes (undici, loaded lazily on first use of
 // Response, Request or Headers, as a user's test does anyway), to show that part apart.
@@ -99,6 +111,7 @@ const lines = [
   ),
   `- fresh Node process, medians: import ${ms(median(cold.import))} ms, new TokyMock ${ms(median(cold.construct))} ms, first request ${ms(median(cold.first))} ms; new TokyMock + first request ${ms(median(cold.constructAndFirst))} ms (goal ≤ 50 ms); ` +
     `with Node's fetch classes already loaded (${ms(median(warmUndici.undici))} ms to load them) new TokyMock + first request ${ms(median(warmUndici.constructAndFirst))} ms`,
+  `- per test, in a process that has made a mock before (medians of ${perTest.reset.length}): new TokyMock + first request ${ms(median(perTest.constructAndFirst))} ms; \`reset()\` ${ms(median(perTest.reset))} ms`,
   "",
 ];
 writeFileSync(rootPath("bench/mock-results.md"), lines.join("\n"));

@@ -48,6 +48,7 @@ pub enum ContactLoc {
 }
 
 /// The fake account's data.
+#[derive(Clone)]
 pub struct Db {
     pub gen: ContactGen,
     pub agents: Vec<Agent>,
@@ -69,7 +70,24 @@ pub struct Db {
 }
 
 impl Db {
+    /// The seeded state of `seed` and `contacts`: a copy of the last one built, when it was for
+    /// the same two (seeding takes ~2 ms natively; a test suite builds one mock per test, and
+    /// `reset` seeds again). The copy is the same data as a fresh seeding: nothing changes the
+    /// kept state, and its random generator is copied at its starting point.
     pub fn seeded(seed: u64, contacts: usize) -> Db {
+        static LAST: Mutex<Option<(u64, usize, Db)>> = Mutex::new(None);
+        let mut last = lock(&LAST);
+        if let Some((s, c, db)) = last.as_ref() {
+            if (*s, *c) == (seed, contacts) {
+                return db.clone();
+            }
+        }
+        let db = Db::seed(seed, contacts);
+        *last = Some((seed, contacts, db.clone()));
+        db
+    }
+
+    fn seed(seed: u64, contacts: usize) -> Db {
         let gen = ContactGen::new(seed, contacts);
         let s = data::seed_events(seed, &gen);
         Db {
@@ -403,5 +421,36 @@ impl App {
             e.status = status;
             e.handler_ran = handler_ran;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Db;
+
+    fn snapshot(db: &mut Db) -> String {
+        let v = serde_json::json!([db.agents, db.sms, db.cdrs, db.voicemails, db.webhooks, db.created_contacts,
+            db.next_sms_id, db.next_cdr_id, db.next_vm_id, db.next_hook_id, db.last_runtime_ts, db.rng.next_u64(),
+            db.contact_at(3), db.contact_total()]);
+        v.to_string()
+    }
+
+    /// `Db::seeded` hands out copies of the state it keeps: what one mock does to its copy never
+    /// reaches the next mock or a reset, which get exactly what a fresh seeding gives.
+    #[test]
+    fn seeded_copies_are_fresh_seedings() {
+        let mut first = Db::seeded(5, 10);
+        first.sms.clear();
+        first.cdrs.truncate(1);
+        first.next_sms_id += 7;
+        first.rng.next_u64();
+        first.webhooks.clear();
+        let mut again = Db::seeded(5, 10);
+        let mut fresh = Db::seed(5, 10);
+        assert_eq!(snapshot(&mut again), snapshot(&mut fresh));
+        // Another seed or size is seeded anew, and does not change what the first gives.
+        let mut other = Db::seeded(6, 10);
+        assert_ne!(snapshot(&mut other), snapshot(&mut Db::seed(5, 10)));
+        assert_eq!(snapshot(&mut Db::seeded(5, 10)), snapshot(&mut Db::seed(5, 10)));
     }
 }
