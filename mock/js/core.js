@@ -160,6 +160,8 @@ export class TokyMock {
     const items = text.split("\n");
     const headers = [];
     for (let i = 0; i + 2 < items.length; i += 2) headers.push([items[i], items[i + 1]]);
+    // The native server's HTTP layer adds a Date header to every answer, as Toky's does.
+    headers.push(["date", new Date().toUTCString()]);
     const empty = NULL_BODY.has(status) || method === "HEAD";
     return new Response(empty ? null : bytes, { status, headers });
   }

@@ -36,6 +36,7 @@ test("mock.fetch is a standard fetch: string, URL, Request, relative path; a rea
     assert.ok(r instanceof Response);
     assert.equal(r.status, 200);
     assert.match(r.headers.get("x-request-id"), /^req_[0-9a-f]{16}$/);
+    assert.ok(Math.abs(Date.parse(r.headers.get("date")) - Date.now()) < 60_000, "a Date header, as the server's HTTP layer sends");
     assert.equal((await r.json()).count, 7);
   }
   const unauth = await mock.fetch(mock.baseUrl + "/agents");
