@@ -438,6 +438,8 @@ class PagedTable {
   constructor({ name, limit, fetch, row, empty, noun }) {
     Object.assign(this, { name, limit, fetchPage: fetch, row, empty, noun });
     this.tbody = $(`#panel-${name} table.data tbody`);
+    /** blob: URLs of recordings shown in the current rows (see playable). */
+    this.blobs = new Set();
     this.wrap = this.tbody.closest(".table-wrap");
     this.pager = $(`[data-pager="${name}"]`);
     this.prev = $("[data-prev]", this.pager);
@@ -485,6 +487,9 @@ class PagedTable {
   }
 
   render(rows = this.rows) {
+    // The rows' players go with them: free the recordings fetched for them (in-browser mode).
+    for (const url of this.blobs) URL.revokeObjectURL(url);
+    this.blobs.clear();
     if (!rows.length) tableState(this.tbody, this.empty);
     else this.tbody.replaceChildren(...rows.map((r) => this.row(r)));
   }
@@ -929,19 +934,22 @@ function player(url, label) {
   return h("audio", { controls: true, preload: "metadata", src: url, "aria-label": label });
 }
 
-/** A URL an <audio> element can load: the fake's recordings live in the page, so they are
- * fetched through it and given a blob: URL; other URLs are used as they are. */
-async function playable(url) {
+/** A URL an <audio> element in a row of `table` can load: the fake's recordings live in the
+ * page, so they are fetched through it and given a blob: URL, freed when the rows are replaced;
+ * other URLs are used as they are. */
+async function playable(url, table) {
   if (!fake || new URL(url).origin !== fake.origin) return url;
   const res = await fake.fetch(url);
   if (!res.ok) throw new Error(`the in-browser toky-mock answered ${res.status} to GET ${new URL(url).pathname}`);
-  return URL.createObjectURL(await res.blob());
+  const blob = URL.createObjectURL(await res.blob());
+  table.blobs.add(blob);
+  return blob;
 }
 
 function loadVoicemail(vm, cell, btn) {
   return act(btn, "voicemails", async () => {
     const full = await toky.voicemails.get(vm.id);
-    cell.replaceChildren(player(await playable(full.url), `Voicemail from ${vm.from || "unknown caller"}`));
+    cell.replaceChildren(player(await playable(full.url, vmList), `Voicemail from ${vm.from || "unknown caller"}`));
   });
 }
 
@@ -1001,7 +1009,7 @@ async function loadRecording(call, cell, btn) {
   clearBanners("calls");
   try {
     const rec = await toky.calls.recording(call.callid);
-    cell.replaceChildren(player(await playable(rec.url), `Recording of call ${call.callid}`));
+    cell.replaceChildren(player(await playable(rec.url, callsList), `Recording of call ${call.callid}`));
   } catch (e) {
     if (e instanceof TokyError && e.kind === "not_found") cell.replaceChildren(h("span", { class: "no-rec" }, "No recording"));
     else if (!isAbort(e)) showError("calls", e);

@@ -88,6 +88,8 @@ describe("demo page as a static site, on the in-browser toky-mock (no server)", 
 
   it("says plainly that it is a fake, connects to it and lists the agents", async () => {
     const banner = page.locator("#fake-banner");
+    // The page shows the banner once toky-mock's package has loaded: wait for that, not a time.
+    await banner.waitFor({ state: "visible" });
     assert.ok(await banner.isVisible(), "the in-browser banner is shown");
     assert.match(await banner.innerText(), /In-browser fake: no server, no Toky account/);
     assert.ok(await page.isChecked('input[name="backend"][value="in-browser"]'), "the switch shows the in-browser backend");
