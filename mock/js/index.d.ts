@@ -61,13 +61,21 @@ export declare class TokyMock {
   /** Every request so far, oldest first. */
   journal(): Promise<JournalEntry[]>;
   /** Empties the journal. */
-  clearJournal(): Promise<{ success: true }>;
+  clearJournal(): Promise<{
+    /** Always `true`: a refusal rejects instead. */
+    success: true;
+  }>;
   /** Arms a fault; a bad spec rejects with a {@link TokyMockError}. */
   fault(spec: FaultSpec): Promise<Fault>;
   /** The faults still armed. */
   faults(): Promise<Fault[]>;
   /** Disarms every fault. */
-  clearFaults(): Promise<{ success: true; cleared: number }>;
+  clearFaults(): Promise<{
+    /** Always `true`: a refusal rejects instead. */
+    success: true;
+    /** How many faults were still armed. */
+    cleared: number;
+  }>;
   /**
    * Simulates an event: records it and delivers its webhooks. Resolves to what it did (an
    * array of them when `spec.count` is given); a bad spec rejects with a {@link TokyMockError}.
@@ -77,7 +85,10 @@ export declare class TokyMock {
   /** Webhook deliveries so far. */
   deliveries(): Promise<Delivery[]>;
   /** Forgets past deliveries. */
-  clearDeliveries(): Promise<{ success: true }>;
+  clearDeliveries(): Promise<{
+    /** Always `true`: a refusal rejects instead. */
+    success: true;
+  }>;
   /** Back to the seeded state: data, faults, journal and deliveries. */
   reset(): Promise<void>;
   /** The account's SMS numbers (the valid `from` of `sms.send`). */

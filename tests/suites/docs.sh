@@ -3,6 +3,7 @@
 # 1. TypeDoc over the shipped declarations (pkg/index.d.ts, pkg/cli.d.ts) into build/docs, with
 #    --validation.notDocumented and warnings as errors: an undocumented export, member or field
 #    fails here; its JSON model (build/docs/api.json) is what tests/docs/reference.test.mjs reads.
+#    Then the same over the toky-mock package's declarations (mock/pkg/index.d.ts).
 # 2. The tarball as npm would publish it (npm pack pkg/), unpacked: tests/docs/readme.test.mjs
 #    checks every relative link and anchor of its README resolves inside it, and runs the README
 #    examples marked to run against toky-mock (TOKY_MOCK_URL, started here if not given);
@@ -14,6 +15,9 @@ tmp=$(mktemp -d)
 trap 'kill "${TOKY_MOCK_URL_PID:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 node_modules/.bin/typedoc --tsconfig tsconfig.typedoc.json --json build/docs/api.json
+# The same check over the toky-mock package's declarations (hand-written and generated from Rust).
+node_modules/.bin/typedoc --tsconfig tsconfig.typedoc-mock.json --options typedoc.json --name toky-mock \
+  --entryPoints mock/pkg/index.d.ts --out build/docs-mock
 
 if [ -z "${TOKY_MOCK_URL:-}" ]; then
   cargo build --release --quiet -p toky-mock
