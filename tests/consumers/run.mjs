@@ -10,12 +10,13 @@
 // Tools come from the repository's node_modules (vite, deno, workerd, playwright-core); the
 // browser is the system Chromium.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serve } from "../lib/serve.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(here, "../..");
@@ -135,29 +136,6 @@ async function runNode(dir) {
 /** The browser build's bytes as installed in dir (what a page must fetch). */
 const browserWasm = (dir) => readFileSync(join(dir, "node_modules/toky-wasm", BROWSER_WASM));
 
-const MIME = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml",
-};
-
-/** A tiny static file server for dir on 127.0.0.1 (a random port). */
-function serve(dir) {
-  const top = resolve(dir);
-  const paths = [];
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    paths.push(path);
-    let file = normalize(join(top, path));
-    if (file !== top && !file.startsWith(top + sep)) return res.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
-    if (!existsSync(file)) return res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": MIME[extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) =>
-    server.listen(0, "127.0.0.1", () => ok({ url: `http://127.0.0.1:${server.address().port}`, paths, close: () => server.close() })),
-  );
-}
 
 function freePort() {
   return new Promise((ok, fail) => {

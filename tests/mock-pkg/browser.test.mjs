@@ -4,34 +4,19 @@
 // wasm and toky-wasm's browser build, and that nothing went to the console as an error.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ];
-const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".wasm": "application/wasm" };
-
-/** Serves dir on 127.0.0.1 (port 0); records every path asked for. */
-function serve(dir) {
-  const top = resolve(dir);
-  const paths = [];
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    paths.push(path);
-    // A page without <link rel="icon"> asks for one; a 404 would be a console error.
-    if (path === "/favicon.ico") return res.writeHead(204).end();
-    const file = normalize(join(top, path));
-    if (!file.startsWith(top + sep) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({ url: `http://127.0.0.1:${server.address().port}`, paths, close: () => server.close() })));
-}
+// The repository's tests/lib/serve.mjs (tests/suites/mock-pkg.sh says where: this file runs
+// from a temporary consumer folder).
+const { serve } = await import(pathToFileURL(process.env.TOKY_TEST_LIB + "/serve.mjs").href);
 
 /**
  * Opens path on the site in headless Chromium and waits until `selector` is there; resolves

@@ -24,5 +24,5 @@ cp -r "$root"/tests/mock-pkg/deno "$root"/tests/mock-pkg/workerd "$root"/tests/m
 # A typed example using both packages, checked against the installed tarballs' .d.ts files.
 "$root"/node_modules/.bin/tsc -p types/tsconfig.json
 echo "tsc --strict: types/example.ts type-checks against toky-mock and toky-wasm"
-export DENO_BIN="$root/node_modules/.bin/deno" WORKERD_BIN="$root/node_modules/.bin/workerd" PLAYWRIGHT_CORE="$root/node_modules/playwright-core" TYPESCRIPT_DIR="$root/node_modules/typescript"
+export DENO_BIN="$root/node_modules/.bin/deno" WORKERD_BIN="$root/node_modules/.bin/workerd" PLAYWRIGHT_CORE="$root/node_modules/playwright-core" TYPESCRIPT_DIR="$root/node_modules/typescript" TOKY_TEST_LIB="$root/tests/lib"
 node --test --test-concurrency=1 ./*.test.mjs
