@@ -122,17 +122,7 @@ impl Rows {
 
     fn edit(&mut self, at: usize, v: &Value) {
         self.sep(at);
-        match v {
-            // A string with nothing to escape (a number's text kept as sent, ...) as is.
-            Value::String(s) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
-                self.edits.push('"');
-                self.edits.push_str(s);
-                self.edits.push('"');
-            }
-            _ => {
-                let _ = write!(self.edits, "{v}");
-            }
-        }
+        crate::page::push_json(&mut self.edits, v);
     }
 }
 

@@ -190,18 +190,7 @@ impl<'de> State<'de> {
     /// Appends `v` as JSON to `text`; where it is there.
     fn write(&mut self, v: &Value) -> (usize, usize) {
         let from = self.text.len();
-        match v {
-            // A string with nothing to escape (a normalised timestamp, an id) is written as is.
-            Value::String(s) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
-                self.text.push('"');
-                self.text.push_str(s);
-                self.text.push('"');
-            }
-            // Writing to a String cannot fail.
-            _ => {
-                let _ = write!(self.text, "{v}");
-            }
-        }
+        push_json(&mut self.text, v);
         (from, self.text.len())
     }
 
@@ -494,6 +483,22 @@ pub(crate) fn object_of(body: &[u8], fields: Normalise, shape: Shape) -> Result<
         return Err(w.error(row));
     }
     Ok(Output { json: st.apply(), next: None })
+}
+
+/// Appends `v` as JSON to `out`: a string with nothing to escape (a normalised timestamp, an
+/// id, a number's text kept as sent) as is, anything else through serde_json.
+pub(crate) fn push_json(out: &mut String, v: &Value) {
+    match v {
+        Value::String(s) if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        // Writing to a String cannot fail.
+        _ => {
+            let _ = write!(out, "{v}");
+        }
+    }
 }
 
 #[cfg(test)]
